@@ -1,0 +1,1 @@
+"""Built-in checks: one module per service or concern; modules starting with ``_`` hold shared reads."""

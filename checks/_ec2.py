@@ -1,0 +1,31 @@
+"""Shared EC2 reads: every instance of a region, fetched once and read by every EC2 check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scanner.context import CheckContext
+
+
+def instances(ctx: CheckContext, states: tuple[str, ...] = ("running", "stopped")) -> list[dict[str, Any]]:
+    """Instances in the context's region whose state is one of ``states`` (one DescribeInstances for all)."""
+    answer = ctx.call("ec2", "DescribeInstances", MaxResults=1000)
+    return [
+        inst
+        for reservation in answer.get("Reservations", [])
+        for inst in reservation.get("Instances", [])
+        if inst.get("State", {}).get("Name") in states
+    ]
+
+
+def name_tag(resource: dict[str, Any]) -> str | None:
+    """The ``Name`` tag of an EC2 resource, if it has one."""
+    for tag in resource.get("Tags") or []:
+        if tag.get("Key") == "Name":
+            return tag.get("Value")
+    return None
+
+
+def instance_arn(ctx: CheckContext, instance_id: str) -> str:
+    """The ARN of an instance in the context's region."""
+    return ctx.arn("ec2", f"instance/{instance_id}")

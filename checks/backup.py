@@ -1,0 +1,158 @@
+"""Data stores are covered by an AWS Backup plan or by their own native backups."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scanner.context import CheckContext
+from scanner.errors import NotAssessed
+from scanner.model import Finding
+from scanner.registry import check
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One backup selection of a plan, reduced to what decides whether it covers a resource."""
+
+    plan: str
+    name: str
+    resources: tuple[str, ...]
+    not_resources: tuple[str, ...]
+    any_tags: tuple[tuple[str, str, str], ...]  # (condition type, key, value): any one selects
+    all_conditions: tuple[tuple[str, str, str], ...]  # every one must hold
+
+    def covers(self, arn: str, tags: dict[str, str]) -> bool:
+        """True when this selection assigns the resource ``arn`` with ``tags`` to its plan.
+
+        Resources and ListOfTags select (either is enough); Conditions narrow (all must hold);
+        NotResources exclude.
+        """
+        if any(fnmatch.fnmatchcase(arn, pattern) for pattern in self.not_resources):
+            return False
+        selected = any(fnmatch.fnmatchcase(arn, pattern) for pattern in self.resources) or any(
+            _tag_matches(kind, key, value, tags) for kind, key, value in self.any_tags
+        )
+        return selected and all(_tag_matches(kind, key, value, tags) for kind, key, value in self.all_conditions)
+
+
+def _tag_matches(kind: str, key: str, value: str, tags: dict[str, str]) -> bool:
+    key = key.removeprefix("aws:ResourceTag/")
+    actual = tags.get(key)
+    kind = kind.lower()
+    if kind in ("stringequals",):
+        return actual == value
+    if kind == "stringlike":
+        return actual is not None and fnmatch.fnmatchcase(actual, value)
+    if kind == "stringnotequals":
+        return actual != value
+    if kind == "stringnotlike":
+        return actual is None or not fnmatch.fnmatchcase(actual, value)
+    return False
+
+
+def selections(ctx: CheckContext) -> list[Selection]:
+    """Every backup selection of every backup plan in the context's region."""
+    out = []
+    for plan in ctx.call("backup", "ListBackupPlans").get("BackupPlansList", []):
+        plan_id, plan_name = plan["BackupPlanId"], plan.get("BackupPlanName", plan["BackupPlanId"])
+        listed = ctx.call("backup", "ListBackupSelections", BackupPlanId=plan_id)
+        for item in listed.get("BackupSelectionsList", []):
+            sel = ctx.call("backup", "GetBackupSelection", BackupPlanId=plan_id,
+                           SelectionId=item["SelectionId"])["BackupSelection"]
+            conditions = sel.get("Conditions") or {}
+            all_conditions = tuple(
+                (kind, c["ConditionKey"], c["ConditionValue"])
+                for kind in ("StringEquals", "StringNotEquals", "StringLike", "StringNotLike")
+                for c in conditions.get(kind, [])
+            )
+            out.append(Selection(
+                plan=plan_name,
+                name=sel.get("SelectionName", item["SelectionId"]),
+                resources=tuple(sel.get("Resources") or ()),
+                not_resources=tuple(sel.get("NotResources") or ()),
+                any_tags=tuple((t["ConditionType"], t["ConditionKey"], t["ConditionValue"])
+                               for t in sel.get("ListOfTags") or ()),
+                all_conditions=all_conditions,
+            ))
+    return out
+
+
+def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in items or []}
+
+
+Store = tuple[str, str, dict[str, str], dict[str, Any]]
+
+
+def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[str, NotAssessed]]:
+    """(kind, ARN, tags, native-backup facts) for every data store, or (service, why) for a kind that
+    could not be listed."""
+    try:
+        for vol in ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", []):
+            yield "EBS volume", ctx.arn("ec2", f"volume/{vol['VolumeId']}"), _tags(vol.get("Tags")), {}
+    except NotAssessed as exc:
+        yield "ec2", exc
+    try:
+        for db in ctx.call("rds", "DescribeDBInstances").get("DBInstances", []):
+            retention = db.get("BackupRetentionPeriod", 0)
+            yield "RDS instance", db["DBInstanceArn"], _tags(db.get("TagList")), {
+                "backup_retention_days": retention, "native": retention > 0}
+    except NotAssessed as exc:
+        yield "rds", exc
+    try:
+        for table in ctx.call("dynamodb", "ListTables").get("TableNames", []):
+            arn = ctx.arn("dynamodb", f"table/{table}")
+            backups = ctx.call("dynamodb", "DescribeContinuousBackups", TableName=table)
+            pitr = backups["ContinuousBackupsDescription"].get("PointInTimeRecoveryDescription", {})
+            enabled = pitr.get("PointInTimeRecoveryStatus") == "ENABLED"
+            tags = _tags(ctx.call("dynamodb", "ListTagsOfResource", ResourceArn=arn).get("Tags")) \
+                if need_tags and not enabled else {}
+            yield "DynamoDB table", arn, tags, {"point_in_time_recovery": enabled, "native": enabled}
+    except NotAssessed as exc:
+        yield "dynamodb", exc
+    try:
+        for fs in ctx.call("efs", "DescribeFileSystems").get("FileSystems", []):
+            arn = fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", f"file-system/{fs['FileSystemId']}")
+            yield "EFS file system", arn, _tags(fs.get("Tags")), {}
+    except NotAssessed as exc:
+        yield "elasticfilesystem", exc
+
+
+@check(
+    id="backup.resources_protected",
+    title="Data stores are backed up",
+    service="backup",
+    severity="high",
+    description="""Every EBS volume, RDS instance, DynamoDB table and EFS file system is assigned to an AWS
+        Backup plan (by ARN, by tag or by wildcard), or has its own native backup (RDS automated backups
+        with a retention above zero, DynamoDB point-in-time recovery).""",
+    remediation="""Create an AWS Backup plan whose selection assigns resources by tag (for example
+        backup=daily) and tag every data store; enable point-in-time recovery on DynamoDB tables and keep
+        RDS backup retention above zero.""",
+    reads=["backup:ListBackupPlans", "backup:ListBackupSelections", "backup:GetBackupSelection",
+           "ec2:DescribeVolumes", "rds:DescribeDBInstances", "dynamodb:ListTables",
+           "dynamodb:DescribeContinuousBackups", "dynamodb:ListTagsOfResource", "efs:DescribeFileSystems"],
+)
+def resources_protected(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per data store in the region."""
+    plans = selections(ctx)
+    need_tags = any(s.any_tags or s.all_conditions for s in plans)
+    for item in _data_stores(ctx, need_tags):
+        if len(item) == 2:
+            service, why = item
+            yield ctx.not_assessed(ctx.account_resource(service), why)
+            continue
+        kind, arn, tags, native = item
+        covering = [f"{s.plan}/{s.name}" for s in plans if s.covers(arn, tags)]
+        observed = {"resource_type": kind, "backup_selections": covering,
+                    **{k: v for k, v in native.items() if k != "native"}}
+        name = arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        if covering:
+            yield ctx.passed(arn, f"{kind} {name} is in backup plan selection {covering[0]}", observed)
+        elif native.get("native"):
+            yield ctx.passed(arn, f"{kind} {name} has native backups but no AWS Backup plan", observed)
+        else:
+            yield ctx.failed(arn, f"{kind} {name} is in no backup plan and has no native backup", observed)

@@ -1,0 +1,163 @@
+"""The collector: the one way checks read AWS.
+
+Each (service, region, operation, parameters) is called at most once per scan and the answer is
+shared by every check that asks; pagination is merged; clients are built once per (service, region);
+concurrent calls to one service and region are bounded so a scan stays under AWS rate limits.
+Errors are kept like answers, so a denied read is attempted once and every reader hears why.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from botocore import xform_name
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from scanner.errors import NotAssessed, classify
+
+
+def utcnow_iso() -> str:
+    """The current UTC time as an ISO 8601 string with a ``Z`` suffix."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class _Slot:
+    """One cached answer: filled once, waited on by every concurrent reader of the same key."""
+
+    ready: threading.Event
+    value: Any = None
+    error: BaseException | None = None
+    collected_at: str = ""
+
+
+class Collector:
+    """Memoised, paginated, thread-safe, bounded access to AWS read APIs."""
+
+    def __init__(
+        self,
+        session: boto3.Session,
+        *,
+        max_attempts: int = 10,
+        per_service_limit: int = 8,
+        connect_timeout: float = 10,
+        read_timeout: float = 30,
+    ) -> None:
+        self.session = session
+        self._config = Config(
+            retries={"mode": "adaptive", "max_attempts": max_attempts},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_pool_connections=max(per_service_limit, 10),
+            user_agent_extra="wa-scan",
+        )
+        self._per_service_limit = per_service_limit
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], BaseClient] = {}
+        self._limits: dict[tuple[str, str], threading.BoundedSemaphore] = {}
+        self._slots: dict[tuple[str, ...], _Slot] = {}
+
+    # -- clients ---------------------------------------------------------------------------------------
+
+    def client(self, service: str, region: str) -> BaseClient:
+        """The scan's client for ``service`` in ``region``; built once, shared by threads."""
+        key = (service, region)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                # boto3 sessions are not thread-safe, so client creation stays under the lock.
+                found = self.session.client(service, region_name=region, config=self._config)
+                self._clients[key] = found
+                self._limits[key] = threading.BoundedSemaphore(self._per_service_limit)
+            return found
+
+    # -- reads -----------------------------------------------------------------------------------------
+
+    def call(
+        self,
+        service: str,
+        operation: str,
+        region: str,
+        *,
+        absent: Iterable[str] = (),
+        **params: Any,
+    ) -> Any:
+        """The full answer of ``operation`` (all pages merged), or ``None`` when AWS answers with one of
+        the ``absent`` error codes (e.g. ``NoSuchBucketPolicy``: the thing does not exist).
+
+        Raises ``NotAssessed`` when the read cannot be made.
+        """
+        value, _ = self.call_with_time(service, operation, region, absent=absent, **params)
+        return value
+
+    def call_with_time(
+        self,
+        service: str,
+        operation: str,
+        region: str,
+        *,
+        absent: Iterable[str] = (),
+        **params: Any,
+    ) -> tuple[Any, str]:
+        """Like ``call``, and also when the answer was collected."""
+        key = ("call", service, region, operation, json.dumps(params, sort_keys=True, default=str))
+        slot = self._slot(key, lambda: self._fetch(service, operation, region, params))
+        if slot.error is not None:
+            err = slot.error
+            if isinstance(err, ClientError) and err.response.get("Error", {}).get("Code") in set(absent):
+                return None, slot.collected_at
+            if isinstance(err, NotAssessed):
+                raise err
+            raise classify(err, service, operation, region) from err
+        return slot.value, slot.collected_at
+
+    def memo(self, name: str, build: Callable[[], Any]) -> Any:
+        """A value derived from reads (a parsed report, a joined table), built once per scan.
+
+        ``build`` may raise ``NotAssessed``; every later caller gets the same error.
+        """
+        slot = self._slot(("memo", name), build)
+        if slot.error is not None:
+            raise slot.error
+        return slot.value
+
+    def _slot(self, key: tuple[str, ...], produce: Callable[[], Any]) -> _Slot:
+        with self._lock:
+            slot = self._slots.get(key)
+            owner = slot is None
+            if owner:
+                slot = self._slots[key] = _Slot(threading.Event())
+        assert slot is not None
+        if not owner:
+            slot.ready.wait()
+            return slot
+        try:
+            slot.value = produce()
+        except Exception as exc:  # kept and re-raised to every reader, classified per reader
+            slot.error = exc
+        finally:
+            slot.collected_at = utcnow_iso()
+            slot.ready.set()
+        return slot
+
+    def _fetch(self, service: str, operation: str, region: str, params: dict[str, Any]) -> Any:
+        client = self.client(service, region)
+        py_name = xform_name(operation)
+        if not hasattr(client, py_name):
+            raise ValueError(f"{service} has no operation {operation}")
+        with self._limits[(service, region)]:
+            if client.can_paginate(py_name):
+                result = client.get_paginator(py_name).paginate(**params).build_full_result()
+            else:
+                result = getattr(client, py_name)(**params)
+        if isinstance(result, dict):
+            result.pop("ResponseMetadata", None)
+        return result

@@ -1,0 +1,191 @@
+"""One account scan end to end: select checks, open the target, run, enrich, write, summarise."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from scanner.errors import UsageError
+from scanner.fsutil import write_json
+from scanner.model import Severity
+from scanner.registry import discover
+from scanner.runner import ScanResult, run_checks, select_checks
+from scanner.session import open_target
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+@dataclass
+class ScanOptions:
+    """What the user asked of a scan (from the CLI, or built by the demo and tests)."""
+
+    regions: list[str] = field(default_factory=list)
+    check_ids: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    check_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    out: Path | None = None
+    force: bool = False
+    fail_on: str | None = None
+    workers: int = 16
+    max_attempts: int = 10
+    plugins: bool = True
+    mapping: Path | None = None
+    lens: Path | None = None
+    formats: tuple[str, ...] = ("json",)
+    quiet: bool = False
+    profile: str | None = None
+
+
+def parse_check_options(items: list[str], available: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``CHECK_ID.NAME=VALUE`` strings into per-check option dicts, typed like the declared defaults."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        check_id, _, name = key.rpartition(".")
+        if not sep or not check_id or not name:
+            raise UsageError(f"--option {item!r}: expected CHECK_ID.NAME=VALUE")
+        if check_id not in available:
+            raise UsageError(f"--option {item!r}: unknown check id {check_id!r}")
+        defaults = available[check_id].meta.options
+        if name not in defaults:
+            known = ", ".join(sorted(defaults)) or "none"
+            raise UsageError(f"--option {item!r}: {check_id} has no option {name!r} (options: {known})")
+        kind = type(defaults[name])
+        try:
+            value: Any = raw.lower() in ("1", "true", "yes") if kind is bool else kind(raw)
+        except ValueError:
+            raise UsageError(f"--option {item!r}: {name} must be {kind.__name__}") from None
+        out.setdefault(check_id, {})[name] = value
+    return out
+
+
+def default_out_dir(account: str) -> Path:
+    """``./wa-scan-results/<account>-<UTC timestamp>/``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Path("wa-scan-results") / f"{account}-{stamp}"
+
+
+def check_out_dir(out: Path | None, force: bool) -> None:
+    """Refuse to overwrite an earlier scan's results unless ``--force`` says so."""
+    if out is not None and (out / "scan.json").exists() and not force:
+        raise UsageError(f"{out / 'scan.json'} already exists; choose another --out or pass --force")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a directory")
+
+
+def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | None = None,
+                 after_guard: Callable[[boto3.Session], None] | None = None) -> int:
+    """Scan the account behind ``session`` as ``opts`` says; returns the process exit code.
+
+    ``after_guard`` runs once the read-only guard is on the session (the demo's fill-ins use it).
+    """
+    console = console or Console(stderr=True, quiet=opts.quiet)
+    available = discover(plugins=opts.plugins)
+    chosen = select_checks(available, opts.check_ids, opts.services)
+    check_options = opts.check_options
+    check_out_dir(opts.out, opts.force)
+    target = open_target(session, opts.regions or None, max_attempts=opts.max_attempts, profile=opts.profile,
+                         after_guard=after_guard)
+    if target.disabled_regions:
+        console.print(f"[yellow]Not enabled for this account, reported as not assessed:[/] "
+                      f"{', '.join(target.disabled_regions)}")
+    console.print(f"Scanning account [bold]{target.account}[/] as {target.caller_arn}: "
+                  f"{len(chosen)} checks in {len(target.regions)} regions")
+    result = _run_with_progress(target, chosen, check_options, opts, console)
+    doc = build_document(result, opts)
+    out = opts.out or default_out_dir(result.account)
+    written = write_outputs(doc, out, opts.formats)
+    print_summary(console, doc, result, written)
+    return exit_code(result, opts.fail_on)
+
+
+def _run_with_progress(target: Any, chosen: list, check_options: dict, opts: ScanOptions,
+                       console: Console) -> ScanResult:
+    if opts.quiet or not sys.stderr.isatty():
+        return run_checks(target, chosen, options=check_options, workers=opts.workers)
+    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("checks", total=None)
+
+        def show(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=label[:48])
+
+        return run_checks(target, chosen, options=check_options, workers=opts.workers, progress=show)
+
+
+def build_document(result: ScanResult, opts: ScanOptions) -> dict[str, Any]:
+    """``scan.json``: the scan result, with the WA suggestions the mappings derive from it."""
+    doc = result.to_dict()
+    from mappings.suggest import add_suggestions
+
+    add_suggestions(doc, lens_path=opts.lens, mapping_path=opts.mapping)
+    return doc
+
+
+def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write ``scan.json`` and the chosen reports into ``out``."""
+    written = [write_json(out / "scan.json", doc)]
+    from reports import render_reports
+
+    written.extend(render_reports(doc, out, [f for f in formats if f != "json"]))
+    return written
+
+
+def exit_code(result: ScanResult, fail_on: str | None) -> int:
+    """0 complete, 1 failures at or above ``fail_on``, 3 partial (interrupted or errors)."""
+    if result.partial:
+        return EXIT_PARTIAL
+    if fail_on:
+        floor = Severity(fail_on).rank
+        if any(f.status == "fail" and f.severity.rank >= floor for f in result.findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def print_summary(console: Console, doc: dict[str, Any], result: ScanResult, written: list[Path]) -> None:
+    """Counts by status and severity, the worst failures, what could not be assessed, where files went."""
+    findings = result.findings
+    by_status = Counter(f.status.value for f in findings)
+    failing = [f for f in findings if f.status == "fail"]
+    by_sev = Counter(f.severity.value for f in failing)
+    calls = doc["api_calls"]["total"]
+    console.print()
+    state = "[green]complete[/]" if not result.partial else "[red]PARTIAL[/]"
+    console.print(f"Scan {state}: {len(findings)} findings from {len(result.checks)} checks in "
+                  f"{len(result.regions)} regions, {calls} API calls")
+    console.print("  " + ", ".join(f"{by_status.get(s, 0)} {s}" for s in ("pass", "fail", "not_assessed")))
+    if failing:
+        console.print("  failures by severity: " + ", ".join(
+            f"{by_sev[s.value]} {s.value}" for s in Severity if by_sev.get(s.value)))
+        console.print("Worst failures:")
+        worst = sorted(failing, key=lambda f: (-f.severity.rank, f.check, f.resource))[:8]
+        for f in worst:
+            console.print(f"  [{_colour(f.severity)}]{f.severity.value:>8}[/] {f.check} {f.region}: "
+                          f"{f.message}", markup=True, highlight=False, soft_wrap=True)
+    denied = sorted({f.missing_permission for f in findings if f.missing_permission})
+    if denied:
+        console.print(f"Not assessed for missing permissions ({len(denied)}): {', '.join(denied[:12])}"
+                      + (" ..." if len(denied) > 12 else ""))
+    errors = [f for f in findings if f.reason is not None and f.reason.makes_scan_partial]
+    if errors:
+        console.print(f"[red]{len(errors)} parts could not be assessed because of errors[/], e.g. "
+                      f"{errors[0].check} {errors[0].region}: {errors[0].message}", highlight=False)
+    sugg = doc.get("suggestions") or []
+    if sugg:
+        risks = Counter(s.get("risk") for s in sugg)
+        console.print("WA questions with evidence: " + ", ".join(f"{n} {r}" for r, n in sorted(risks.items())))
+    console.print(f"Results written to [bold]{written[0].parent}[/] ({', '.join(p.name for p in written)})")
+
+
+def _colour(sev: Severity) -> str:
+    return {"critical": "bold red", "high": "red", "medium": "yellow"}.get(sev.value, "cyan")

@@ -1,0 +1,130 @@
+"""The scan target: a guarded boto3 session, who we are (STS), and which regions to scan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import boto3
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+)
+
+from scanner.collect import Collector
+from scanner.errors import CredentialsError, NotAssessed, UsageError
+from scanner.guard import ReadOnlyGuard
+
+_HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+_ENABLED = ("opt-in-not-required", "opted-in")
+
+
+@dataclass
+class Target:
+    """An account ready to scan."""
+
+    session: boto3.Session
+    guard: ReadOnlyGuard
+    collector: Collector
+    account: str
+    caller_arn: str
+    partition: str
+    regions: list[str]
+    disabled_regions: list[str] = field(default_factory=list)
+
+    @property
+    def home_region(self) -> str:
+        """Where global services (IAM, S3's bucket list, Organizations) are called."""
+        return _HOME_REGION.get(self.partition, "us-east-1")
+
+
+def make_session(profile: str | None) -> boto3.Session:
+    """A boto3 session from ``profile`` or the default credential chain; a bad profile is a clear error."""
+    try:
+        return boto3.Session(profile_name=profile) if profile else boto3.Session()
+    except ProfileNotFound:
+        raise CredentialsError(
+            f"unknown AWS profile {profile!r}: check ~/.aws/config, or list profiles with "
+            "'aws configure list-profiles'"
+        ) from None
+
+
+def open_target(
+    session: boto3.Session,
+    regions: list[str] | None = None,
+    *,
+    max_attempts: int = 10,
+    per_service_limit: int = 8,
+    profile: str | None = None,
+    after_guard: Callable[[boto3.Session], None] | None = None,
+) -> Target:
+    """Guard ``session``, ask STS who we are and settle the regions to scan.
+
+    ``regions`` defaults to every region enabled for the account. A region name AWS does not know is
+    a ``UsageError``; a known region the account has not opted into is kept aside in
+    ``disabled_regions`` so its checks report *not assessed* instead of silently vanishing.
+    """
+    guard = ReadOnlyGuard()
+    guard.install(session)
+    if after_guard is not None:
+        after_guard(session)
+    collector = Collector(session, max_attempts=max_attempts, per_service_limit=per_service_limit)
+    start_region = session.region_name or "us-east-1"
+    identity = _identity(collector, start_region, profile)
+    caller_arn = identity["Arn"]
+    partition = caller_arn.split(":")[1]
+    home = _HOME_REGION.get(partition, start_region)
+    try:
+        listed = collector.call("ec2", "DescribeRegions", home, AllRegions=True)["Regions"]
+    except NotAssessed as exc:
+        if regions:
+            # Without DescribeRegions we cannot tell enabled from disabled; trust the user's list.
+            return Target(session, guard, collector, identity["Account"], caller_arn, partition,
+                          list(dict.fromkeys(regions)))
+        raise CredentialsError(
+            f"cannot list the account's regions ({exc.detail}); pass --region explicitly"
+        ) from None
+    status = {r["RegionName"]: r.get("OptInStatus", "opt-in-not-required") for r in listed}
+    enabled = sorted(name for name, state in status.items() if state in _ENABLED)
+    if not regions:
+        return Target(session, guard, collector, identity["Account"], caller_arn, partition, enabled)
+    known = set(status) | set(session.get_available_regions("ec2", partition))
+    unknown = [r for r in regions if r not in known]
+    if unknown:
+        raise UsageError(f"unknown region {unknown[0]!r}; enabled regions here: {', '.join(enabled)}")
+    wanted = list(dict.fromkeys(regions))
+    return Target(
+        session, guard, collector, identity["Account"], caller_arn, partition,
+        [r for r in wanted if status.get(r) in _ENABLED or r not in status],
+        [r for r in wanted if r in status and status[r] not in _ENABLED],
+    )
+
+
+def _identity(collector: Collector, region: str, profile: str | None) -> dict[str, str]:
+    hint = f" --profile {profile}" if profile else ""
+    try:
+        return collector.call("sts", "GetCallerIdentity", region)
+    except NotAssessed as exc:
+        cause = exc.__cause__
+    if isinstance(cause, (NoCredentialsError, PartialCredentialsError)):
+        raise CredentialsError(
+            "no AWS credentials found: pass --profile NAME, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID "
+            "and AWS_SECRET_ACCESS_KEY"
+        )
+    if isinstance(cause, (SSOError, TokenRetrievalError)):
+        raise CredentialsError(f"the SSO session has expired or was never started: run 'aws sso login{hint}'")
+    if isinstance(cause, NoRegionError):
+        raise UsageError("no AWS region configured: pass --region or set AWS_DEFAULT_REGION")
+    if isinstance(cause, ClientError):
+        code = cause.response.get("Error", {}).get("Code", "")
+        message = cause.response.get("Error", {}).get("Message", "")
+        raise CredentialsError(f"AWS rejected the credentials ({code}): {message}".rstrip(": "))
+    if isinstance(cause, EndpointConnectionError):
+        raise CredentialsError(f"cannot reach AWS STS: {cause}")
+    raise CredentialsError(f"cannot get AWS credentials: {cause}")

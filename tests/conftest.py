@@ -1,0 +1,42 @@
+"""Shared fixtures: fake credentials, an in-process moto account, and a helper that scans it."""
+
+from __future__ import annotations
+
+import os
+
+# Before moto is imported anywhere: no real credentials can leak in, and EC2 starts fast.
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
+    "WA_SCAN_NO_PLUGINS": "1",
+})
+for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+    os.environ.pop(_var, None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+from collections.abc import Callable, Iterator  # noqa: E402
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from tests.helpers import scan_checks  # noqa: E402
+
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture
+def aws() -> Iterator[boto3.Session]:
+    """A fresh moto account; yields a plain (unguarded) session for seeding resources."""
+    with mock_aws():
+        yield boto3.Session(region_name="us-east-1")
+
+
+@pytest.fixture
+def scan(aws: boto3.Session) -> Callable:
+    """``scan(check_ids, regions=...)`` runs those checks against the moto account and returns the result."""
+    return scan_checks

@@ -1,0 +1,42 @@
+"""Test helpers: scan the mocked account with chosen checks, and pick findings out of the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import boto3
+
+from scanner.model import Finding
+from scanner.registry import discover
+from scanner.runner import ScanResult, run_checks, select_checks
+from scanner.session import Target, open_target
+
+
+def scan_checks(
+    check_ids: Iterable[str],
+    regions: Iterable[str] = ("us-east-1",),
+    *,
+    options: dict[str, dict[str, Any]] | None = None,
+    prepare: Callable[[Target], None] | None = None,
+    max_attempts: int = 2,
+) -> ScanResult:
+    """Run ``check_ids`` against the current (mocked) account; ``prepare`` may stub clients first."""
+    session = boto3.Session(region_name="us-east-1")
+    target = open_target(session, list(regions), max_attempts=max_attempts)
+    if prepare is not None:
+        prepare(target)
+    chosen = select_checks(discover(plugins=False), check_ids)
+    return run_checks(target, chosen, options=options, workers=4)
+
+
+def by_resource(result: ScanResult, fragment: str, check: str | None = None) -> Finding:
+    """The one finding whose resource contains ``fragment``."""
+    hits = [f for f in result.findings if fragment in f.resource and (check is None or f.check == check)]
+    assert len(hits) == 1, f"expected one finding for {fragment!r}, got {[h.resource for h in hits]}"
+    return hits[0]
+
+
+def statuses(result: ScanResult, check: str | None = None) -> dict[str, str]:
+    """resource -> status for the result's findings (of one check)."""
+    return {f.resource: f.status.value for f in result.findings if check is None or f.check == check}

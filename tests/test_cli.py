@@ -1,0 +1,113 @@
+"""The command line: demo end to end, scan.json contract, bad input, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from scanner.cli import main
+
+CARD = ["iam.access_keys_rotated", "guardduty.enabled", "ec2.instance_has_role", "s3.bucket_not_public",
+        "backup.resources_protected"]
+
+
+@pytest.fixture(scope="module")
+def demo_doc(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "results"
+    assert main(["demo", "--out", str(out), "-q"]) == 0
+    return json.loads((out / "scan.json").read_text()), out
+
+
+def test_demo_scan_json_follows_the_contract(demo_doc):
+    doc, out = demo_doc
+    for key in ("schema_version", "tool", "account", "caller_arn", "regions", "started_at", "finished_at",
+                "api_calls", "checks", "findings"):
+        assert key in doc, key
+    assert doc["tool"]["name"] == "wa-scan"
+    assert doc["regions"] == ["us-east-1", "eu-west-1"]
+    assert doc["api_calls"]["total"] == sum(doc["api_calls"]["by_operation"].values()) > 0
+    ids = set()
+    for f in doc["findings"]:
+        assert f["status"] in ("pass", "fail", "not_assessed")
+        assert set(f) >= {"id", "check", "status", "severity", "account", "region", "resource", "message",
+                          "evidence"}
+        assert set(f["evidence"]) == {"observed", "source", "collected_at"}
+        assert f["evidence"]["source"], f
+        assert f["id"] not in ids
+        ids.add(f["id"])
+    for check_id in CARD:
+        statuses = {f["status"] for f in doc["findings"] if f["check"] == check_id}
+        assert {"pass", "fail"} <= statuses, check_id
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    assert counts["guardduty.enabled"] == {"pass": 1, "fail": 1, "not_assessed": 0}
+    assert stat.S_IMODE(os.stat(out / "scan.json").st_mode) == 0o600
+
+
+def test_finding_ids_are_stable_across_scans(demo_doc, tmp_path):
+    doc, _ = demo_doc
+    assert main(["demo", "--out", str(tmp_path / "again"), "-q"]) == 0
+    again = json.loads((tmp_path / "again" / "scan.json").read_text())
+    key = {(f["check"], f["resource"]): f["id"] for f in doc["findings"] if "vol-" not in f["resource"]
+           and "i-" not in f["resource"] and "fs-" not in f["resource"] and "detector/" not in f["resource"]}
+    again_key = {(f["check"], f["resource"]): f["id"] for f in again["findings"]}
+    assert key and all(again_key[k] == v for k, v in key.items())
+
+
+def test_fail_on_gives_exit_1(tmp_path):
+    assert main(["demo", "--out", str(tmp_path / "o"), "-q", "--fail-on", "critical",
+                 "--checks", "s3.bucket_not_public"]) == 1
+
+
+def test_existing_results_are_not_overwritten(demo_doc, capsys):
+    _, out = demo_doc
+    before = (out / "scan.json").read_bytes()
+    assert main(["demo", "--out", str(out), "-q"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "scan.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["demo", "--checks", "nope.nothing"], "unknown check id 'nope.nothing'"),
+    (["demo", "--services", "nosuch"], "unknown service 'nosuch'"),
+    (["demo", "--region", "mars-north-1"], "unknown region 'mars-north-1'"),
+    (["demo", "--option", "iam.access_keys_rotated.max_age_days=abc"], "must be int"),
+    (["demo", "--option", "iam.access_keys_rotated.nope=1"], "has no option 'nope'"),
+    (["demo", "--format", "pdf"], "unknown output 'pdf'"),
+    (["--profile", "does-not-exist"], "unknown AWS profile 'does-not-exist'"),
+])
+def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path):
+    assert main([*argv, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_no_credentials_is_a_clear_error(monkeypatch, capsys, tmp_path):
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert main(["--region", "us-east-1", "--out", str(tmp_path / "x")]) == 2
+    assert "no AWS credentials found" in capsys.readouterr().err
+
+
+def test_checks_lists_the_card_checks(capsys):
+    assert main(["checks", "--format", "json"]) == 0
+    listed = {c["id"]: c for c in json.loads(capsys.readouterr().out)}
+    assert set(CARD) <= set(listed)
+    assert "iam:GetCredentialReport" in listed["iam.access_keys_rotated"]["permissions"]
+    assert "s3:ListAllMyBuckets" in listed["s3.bucket_not_public"]["permissions"]
+
+
+def test_help_teaches_and_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "scanner", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    assert "wa-scan demo" in out.stdout and "exit codes" in out.stdout
+    demo_help = subprocess.run([sys.executable, "-m", "scanner", "demo", "--help"], capture_output=True,
+                               text=True)
+    assert "--fail-on" in demo_help.stdout and "--region" in demo_help.stdout
