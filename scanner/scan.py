@@ -43,6 +43,8 @@ class ScanOptions:
     formats: tuple[str, ...] = ("json",)
     quiet: bool = False
     profile: str | None = None
+    db: Path | None = None
+    record: bool = True
 
 
 def parse_check_options(items: list[str], available: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -104,6 +106,8 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
     doc = build_document(result, opts)
     out = opts.out or default_out_dir(result.account)
     written = write_outputs(doc, out, opts.formats)
+    if opts.record:
+        record_in_history(doc, opts.db, console)
     print_summary(console, doc, result, written)
     return exit_code(result, opts.fail_on)
 
@@ -139,6 +143,18 @@ def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> l
 
     written.extend(render_reports(doc, out, [f for f in formats if f != "json"]))
     return written
+
+
+def record_in_history(doc: dict[str, Any], db: Path | None, console: Console) -> str | None:
+    """Record the scan in the history database (see ``scanner.store``); returns the scan id."""
+    try:
+        from scanner.store import record_scan
+    except ImportError:  # history not available in this build
+        return None
+    scan_id = record_scan(doc, db)
+    if scan_id:
+        doc["scan_id"] = scan_id
+    return scan_id
 
 
 def exit_code(result: ScanResult, fail_on: str | None) -> int:

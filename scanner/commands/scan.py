@@ -47,6 +47,9 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
                    help="attempts per AWS call with adaptive retries (default: 10)")
     p.add_argument("--no-plugins", action="store_true",
                    help="ignore checks from installed plugins (entry-point group wa_scan.checks)")
+    p.add_argument("--db", type=Path, metavar="PATH",
+                   help="history database (default: $WA_SCAN_DB, else wa-scan.db in the user data directory)")
+    p.add_argument("--no-history", action="store_true", help="do not record this scan in the history database")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
 
 
@@ -80,6 +83,8 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
         formats=formats,
         quiet=args.quiet,
         profile=getattr(args, "profile", None),
+        db=args.db,
+        record=not args.no_history,
     )
 
 
