@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Before moto is imported anywhere: no real credentials can leak in, and EC2 starts fast.
 os.environ.update({
@@ -12,6 +13,8 @@ os.environ.update({
     "AWS_DEFAULT_REGION": "us-east-1",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
     "WA_SCAN_NO_PLUGINS": "1",
+    # Scans in tests record their history here, never in the user's data directory.
+    "WA_SCAN_DB": os.path.join(tempfile.mkdtemp(prefix="wa-scan-test-"), "history.db"),
 })
 for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
     os.environ.pop(_var, None)
