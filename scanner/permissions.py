@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scanner.model import CheckMeta
+
 # botocore service names whose IAM action prefix differs from the service name.
 _PREFIX = {
     "elbv2": "elasticloadbalancing",
@@ -42,3 +48,31 @@ def iam_action(service: str, operation: str) -> str:
 
 # What every scan needs before any check runs: who am I, which regions are enabled.
 BASE_ACTIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
+
+# What `wa-scan push` needs in the WA Tool, and nothing else (it never touches the scanned resources).
+PUSH_ACTIONS = (
+    "wellarchitected:ListWorkloads",
+    "wellarchitected:GetWorkload",
+    "wellarchitected:CreateWorkload",
+    "wellarchitected:ListAnswers",
+    "wellarchitected:GetAnswer",
+    "wellarchitected:UpdateAnswer",
+    "wellarchitected:CreateMilestone",
+    "wellarchitected:GetLensReview",
+)
+
+
+def scan_actions(metas: Iterable[CheckMeta]) -> list[str]:
+    """Every IAM action the given checks declare, plus what any scan needs, sorted and unique."""
+    actions = set(BASE_ACTIONS)
+    for meta in metas:
+        actions.update(meta.permissions)
+    return sorted(actions)
+
+
+def policy_document(actions: Iterable[str], sid: str = "WaScanReadOnly") -> dict:
+    """A standard IAM policy document allowing ``actions`` on every resource."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": "*"}],
+    }

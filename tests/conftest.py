@@ -43,3 +43,15 @@ def aws() -> Iterator[boto3.Session]:
 def scan(aws: boto3.Session) -> Callable:
     """``scan(check_ids, regions=...)`` runs those checks against the moto account and returns the result."""
     return scan_checks
+
+
+@pytest.fixture(scope="session")
+def demo_scan(tmp_path_factory):
+    """The demo run once per test session: ``(scan.json document, output directory)``."""
+    import json
+
+    from scanner.cli import main
+
+    out = tmp_path_factory.mktemp("demo") / "results"
+    assert main(["demo", "--out", str(out), "-q"]) == 0
+    return json.loads((out / "scan.json").read_text()), out

@@ -16,11 +16,9 @@ CARD = ["iam.access_keys_rotated", "guardduty.enabled", "ec2.instance_has_role",
         "backup.resources_protected"]
 
 
-@pytest.fixture(scope="module")
-def demo_doc(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "results"
-    assert main(["demo", "--out", str(out), "-q"]) == 0
-    return json.loads((out / "scan.json").read_text()), out
+@pytest.fixture
+def demo_doc(demo_scan):
+    return demo_scan
 
 
 def test_demo_scan_json_follows_the_contract(demo_doc):
