@@ -1,0 +1,252 @@
+"""Scan benchmark: a synthetic account of a chosen size in moto, scanned by the normal scanner code.
+
+Reports wall time, API calls (total and per operation), calls per resource, the lower bound of calls
+for the account's contents, and peak memory. ``--latency-ms`` adds a delay to every AWS call to model
+a real network (a botocore event hook installed here only, never in the scanner).
+
+    python benchmarks/scale.py --size medium --latency-ms 50 --json medium-50.json
+
+The lower bound counts, for every operation the scan needed, each distinct logical read once (same
+region and parameters, pagination tokens aside) and the fewest pages its items need at the largest
+page size the API allows. It cannot be beaten without skipping a read, so ``calls / lower bound``
+measures duplicated reads and small pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SIZES: dict[str, dict[str, int]] = {
+    "small": {"users": 0, "roles": 0, "buckets": 0, "instances": 0, "volumes": 0, "log_groups": 0, "regions": 2},
+    "medium": {"users": 1000, "roles": 0, "buckets": 500, "instances": 300, "volumes": 300, "log_groups": 0,
+               "regions": 2},
+    "large": {"users": 5000, "roles": 2000, "buckets": 2000, "instances": 1000, "volumes": 1000,
+              "log_groups": 10000, "regions": 4},
+}
+REGIONS = ("us-east-1", "eu-west-1", "us-west-2", "ap-southeast-2", "eu-central-1", "ap-northeast-1")
+TOKEN_KEYS = {"NextToken", "nextToken", "Marker", "ContinuationToken", "StartingToken", "PaginationToken",
+              "ExclusiveStartTableName", "NextMarker", "KeyMarker", "position"}
+
+
+def _split(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str]) -> dict[str, int]:
+    """Add the synthetic resources on top of the demo workload; returns what was created."""
+    iam = session.client("iam")
+    for i in range(size["users"]):
+        iam.create_user(UserName=f"bench-user-{i:05d}")
+        if i % 2 == 0:
+            iam.create_access_key(UserName=f"bench-user-{i:05d}")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    for i in range(size["roles"]):
+        iam.create_role(RoleName=f"bench-role-{i:05d}", AssumeRolePolicyDocument=trust)
+    for region, count in zip(regions, _split(size["buckets"], len(regions)), strict=True):
+        s3 = session.client("s3", region_name=region)
+        extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        for i in range(count):
+            s3.create_bucket(Bucket=f"bench-{region}-{i:05d}", **extra)
+    for region, count in zip(regions, _split(size["instances"], len(regions)), strict=True):
+        if not count:
+            continue
+        ec2 = session.client("ec2", region_name=region)
+        image = ec2.register_image(Name=f"bench-{region}", RootDeviceName="/dev/xvda")["ImageId"]
+        left = count
+        while left:
+            batch = min(left, 100)
+            ec2.run_instances(ImageId=image, MinCount=batch, MaxCount=batch, InstanceType="m5.large")
+            left -= batch
+    for region, count in zip(regions, _split(size["volumes"], len(regions)), strict=True):
+        ec2 = session.client("ec2", region_name=region)
+        for _ in range(count):
+            ec2.create_volume(AvailabilityZone=f"{region}a", Size=8, VolumeType="gp3", Encrypted=True)
+    for region, count in zip(regions, _split(size["log_groups"], len(regions)), strict=True):
+        logs = session.client("logs", region_name=region)
+        for i in range(count):
+            logs.create_log_group(logGroupName=f"/bench/{region}/{i:05d}")
+    return dict(size)
+
+
+class CallLedger:
+    """Records every call (one per page) to compute the lower bound and to add latency."""
+
+    def __init__(self, latency_ms: float) -> None:
+        self.latency = latency_ms / 1000
+        self.lock = threading.Lock()
+        self.reads: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: {"pages": 0, "items": 0})
+        self.max_page: dict[str, int | None] = {}
+
+    def install(self, session: Any) -> None:
+        session.events.register("before-call", self.before_call)
+        session.events.register("after-call", self.after_call)
+
+    def _key(self, model: Any, params: dict[str, Any], context: dict[str, Any]) -> tuple[str, str, str]:
+        body = params.get("body") if isinstance(params.get("body"), dict) else {}
+        logical = {k: v for k, v in {**body, **(params.get("query_string") or {}), "url": params.get("url_path")}
+                   .items() if k not in TOKEN_KEYS}
+        return (f"{model.service_model.service_name}:{model.name}", context.get("client_region") or "",
+                json.dumps(logical, sort_keys=True, default=str))
+
+    def before_call(self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if self.latency:
+            time.sleep(self.latency)
+        context["bench_key"] = self._key(model, params, context)
+
+    def after_call(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        key = context.get("bench_key")
+        if key is None:
+            return
+        op = key[0]
+        items = _item_count(model, parsed)
+        with self.lock:
+            entry = self.reads[key]
+            entry["pages"] += 1
+            entry["items"] += items
+            if op not in self.max_page:
+                self.max_page[op] = _max_page(model)
+
+    def lower_bound(self) -> int:
+        """Distinct logical reads, each at the fewest pages its items need."""
+        total = 0
+        for (op, _, _), entry in self.reads.items():
+            biggest = self.max_page.get(op)
+            total += max(1, math.ceil(entry["items"] / biggest)) if biggest else 1
+        return total
+
+
+def _paginator_config(model: Any) -> dict[str, Any] | None:
+    import botocore.session
+
+    loader = botocore.session.get_session().get_component("data_loader")
+    try:
+        pages = loader.load_service_model(model.service_model.service_name, "paginators-1",
+                                          model.service_model.api_version)
+    except Exception:
+        return None
+    return pages.get("pagination", {}).get(model.name)
+
+
+def _item_count(model: Any, parsed: dict[str, Any]) -> int:
+    config = _paginator_config(model)
+    if not config:
+        return 0
+    keys = config.get("result_key")
+    keys = keys if isinstance(keys, list) else [keys]
+    count = 0
+    for key in keys:
+        value: Any = parsed
+        for part in str(key).split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            count = max(count, len(value))
+    return count
+
+
+def _max_page(model: Any) -> int | None:
+    config = _paginator_config(model)
+    if not config or not config.get("limit_key"):
+        return None
+    member = model.input_shape.members.get(config["limit_key"]) if model.input_shape else None
+    return member.metadata.get("max") if member is not None else None
+
+
+def run(size_name: str, overrides: dict[str, int], latency_ms: float) -> dict[str, Any]:
+    """Seed, scan, measure."""
+    from scanner.demo import install_fill_ins, prepare_environment, seed_account
+
+    prepare_environment()
+    import boto3
+    from moto import mock_aws
+
+    from mappings.suggest import add_suggestions
+    from scanner.registry import discover
+    from scanner.runner import run_checks, select_checks
+    from scanner.session import open_target
+
+    size = {**SIZES[size_name], **{k: v for k, v in overrides.items() if v is not None}}
+    regions = list(REGIONS[: size["regions"]])
+    with mock_aws():
+        seeding = boto3.Session(region_name="us-east-1")
+        t0 = time.monotonic()
+        demo = seed_account(seeding)
+        created = seed(seeding, demo, size, regions)
+        seed_s = time.monotonic() - t0
+        rss_before_scan = _rss_mb()
+        session = boto3.Session(region_name="us-east-1")
+        ledger = CallLedger(latency_ms)
+        start = time.monotonic()
+        target = open_target(session, regions, after_guard=lambda s: (install_fill_ins(s, demo), ledger.install(s)))
+        checks = select_checks(discover(plugins=False))
+        result = run_checks(target, checks, workers=16)
+        doc = result.to_dict()
+        add_suggestions(doc)
+        wall = time.monotonic() - start
+    calls = doc["api_calls"]
+    resources = (created["users"] + created["roles"] + created["buckets"] + created["instances"]
+                 + created["volumes"] + created["log_groups"])
+    bound = ledger.lower_bound()
+    statuses = Counter(f["status"] for f in doc["findings"])
+    return {
+        "size": size_name,
+        "account": {**created, "regions": regions},
+        "latency_ms": latency_ms,
+        "checks": len(checks),
+        "findings": len(doc["findings"]),
+        "statuses": dict(statuses),
+        "wall_s": round(wall, 2),
+        "seed_s": round(seed_s, 2),
+        "api_calls": calls["total"],
+        "lower_bound": bound,
+        "calls_over_bound": round(calls["total"] / bound, 3) if bound else None,
+        "calls_per_resource": round(calls["total"] / resources, 3) if resources else None,
+        "peak_rss_mb": _rss_mb(),
+        "rss_before_scan_mb": rss_before_scan,
+        "by_operation": calls["by_operation"],
+    }
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def main() -> int:
+    """Command line of the benchmark."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--size", choices=sorted(SIZES), default="small", help="preset account size (default: small)")
+    for name in ("users", "roles", "buckets", "instances", "volumes", "log-groups", "regions"):
+        p.add_argument(f"--{name}", type=int, help=f"override the preset's number of {name.replace('-', ' ')}")
+    p.add_argument("--latency-ms", type=float, default=0, help="added to every AWS call (default 0)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE")
+    args = p.parse_args()
+    overrides = {k: getattr(args, k) for k in ("users", "roles", "buckets", "instances", "volumes", "regions")}
+    overrides["log_groups"] = args.log_groups
+    if (args.regions or 0) > len(REGIONS):
+        p.error(f"--regions at most {len(REGIONS)}")
+    os.environ.setdefault("WA_SCAN_NO_PLUGINS", "1")
+    figures = run(args.size, overrides, args.latency_ms)
+    summary = {k: v for k, v in figures.items() if k != "by_operation"}
+    print(json.dumps(summary, indent=2))
+    top = sorted(figures["by_operation"].items(), key=lambda kv: -kv[1])[:12]
+    print("top operations: " + ", ".join(f"{op} {n}" for op, n in top))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
