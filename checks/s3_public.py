@@ -56,21 +56,22 @@ def bucket_not_public(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per bucket; per-bucket reads are skipped when the account-level block settles it."""
     account_bpa = account_public_access_block(ctx)
     account_blocks_all = account_bpa["IgnorePublicAcls"] and account_bpa["RestrictPublicBuckets"]
-    for bucket in buckets(ctx):
+
+    def one(bucket: dict) -> Finding:
         name, arn = bucket["Name"], bucket["Arn"]
         if account_blocks_all:
-            yield ctx.passed(arn, f"Bucket {name} cannot be public: account-level Block Public Access "
-                             "ignores public ACLs and restricts public policies",
-                             {"account_public_access_block": account_bpa},
-                             source=["s3control:GetPublicAccessBlock", "s3:ListBuckets"])
-            continue
+            return ctx.passed(arn, f"Bucket {name} cannot be public: account-level Block Public Access "
+                              "ignores public ACLs and restricts public policies",
+                              {"account_public_access_block": account_bpa},
+                              source=["s3control:GetPublicAccessBlock", "s3:ListBuckets"])
         if bucket["region_error"] is not None:
-            yield ctx.not_assessed(arn, bucket["region_error"])
-            continue
+            return ctx.not_assessed(arn, bucket["region_error"])
         try:
-            yield _assess(ctx, bucket, account_bpa)
+            return _assess(ctx, bucket, account_bpa)
         except NotAssessed as exc:
-            yield ctx.not_assessed(arn, exc)
+            return ctx.not_assessed(arn, exc)
+
+    yield from ctx.map(one, buckets(ctx))
 
 
 def _assess(ctx: CheckContext, bucket: dict, account_bpa: dict[str, bool]) -> Finding:

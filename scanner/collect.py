@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from botocore import xform_name
@@ -22,6 +23,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from scanner.errors import NotAssessed, classify
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def utcnow_iso() -> str:
@@ -50,6 +54,7 @@ class Collector:
         per_service_limit: int = 8,
         connect_timeout: float = 10,
         read_timeout: float = 30,
+        io_workers: int = 32,
     ) -> None:
         self.session = session
         self._config = Config(
@@ -64,6 +69,10 @@ class Collector:
         self._clients: dict[tuple[str, str], BaseClient] = {}
         self._limits: dict[tuple[str, str], threading.BoundedSemaphore] = {}
         self._slots: dict[tuple[str, ...], _Slot] = {}
+        # Per-resource reads of one check fan out here; separate from the runner's pool so a check
+        # waiting on its reads never starves them.
+        self._io = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="wa-scan-io")
+        self._io_threads: set[int] = set()
 
     # -- clients ---------------------------------------------------------------------------------------
 
@@ -118,6 +127,28 @@ class Collector:
                 raise err
             raise classify(err, service, operation, region) from err
         return slot.value, slot.collected_at
+
+    def map(self, func: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """``[func(item) for item in items]``, run concurrently on the collector's I/O pool, in order.
+
+        The first exception raised by ``func`` is re-raised after every item has finished. Called from
+        inside an I/O task it runs inline, so nested use cannot deadlock the pool.
+        """
+        work = list(items)
+        if len(work) < 2 or threading.get_ident() in self._io_threads:
+            return [func(item) for item in work]
+
+        def run(item: T) -> R:
+            self._io_threads.add(threading.get_ident())
+            return func(item)
+
+        futures = [self._io.submit(run, item) for item in work]
+        wait(futures)
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        """Stop the I/O pool (pending per-resource reads are dropped)."""
+        self._io.shutdown(wait=False, cancel_futures=True)
 
     def memo(self, name: str, build: Callable[[], Any]) -> Any:
         """A value derived from reads (a parsed report, a joined table), built once per scan.

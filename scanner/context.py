@@ -54,6 +54,14 @@ class CheckContext:
             self._record(source, "")
         return value
 
+    def map(self, func: Any, items: Any) -> list[Any]:
+        """Apply ``func`` to every item concurrently (per-resource reads), results in order.
+
+        Use it for loops that make one or more reads per resource (per bucket, per table): with real
+        network latency a sequential loop over thousands of resources dominates a scan.
+        """
+        return self.collector.map(func, items)
+
     def _record(self, source: str, when: str) -> None:
         with self._lock:
             if source not in self._sources:

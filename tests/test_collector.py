@@ -91,3 +91,18 @@ def test_absent_codes_read_as_none(aws):
                                  absent=("NoSuchBucketPolicy",)) is None
     with pytest.raises(NotAssessed):
         target.collector.call("s3", "GetBucketPolicy", "us-east-1", Bucket="no-policy")
+
+
+def test_map_keeps_order_runs_nested_inline_and_reraises(aws):
+    target = _target()
+    col = target.collector
+    assert col.map(lambda x: x * 2, range(50)) == [x * 2 for x in range(50)]
+    assert col.map(lambda x: sum(col.map(lambda y: y, range(x))), [3, 4]) == [3, 6]
+
+    def boom(x):
+        if x == 3:
+            raise NotAssessed(Reason.API_ERROR, "item 3")
+        return x
+
+    with pytest.raises(NotAssessed, match="item 3"):
+        col.map(boom, range(6))
