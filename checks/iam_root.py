@@ -1,0 +1,118 @@
+"""The account's root user: MFA, no access keys, and no everyday use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks._iam import account_summary, active_keys, days_since, parse_time, root_row
+from scanner.context import CheckContext
+from scanner.errors import NotAssessed
+from scanner.model import Finding, Reason
+from scanner.registry import check
+
+
+def _root_arn(ctx: CheckContext) -> str:
+    return ctx.arn("iam", "root", global_=True)
+
+
+@check(
+    id="iam.root_mfa_enabled",
+    title="The root user has MFA",
+    service="iam",
+    scope="global",
+    severity="critical",
+    description="""The account's root user signs in with multi-factor authentication (GetAccountSummary
+        AccountMFAEnabled). A root user without a password and without access keys (root access managed
+        centrally by the organization) passes too, read from the credential report. CIS AWS Foundations
+        1.5, Security Hub IAM.9.""",
+    remediation="""Sign in as the root user and assign an MFA device (a hardware key or passkey, kept where
+        the emergency-access process says), or remove the root credentials of member accounts with
+        centralized root access in AWS Organizations.""",
+    reads=["iam:GetAccountSummary", "iam:GenerateCredentialReport", "iam:GetCredentialReport"],
+)
+def root_mfa_enabled(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding for the account's root user."""
+    summary = account_summary(ctx)
+    mfa = summary.get("AccountMFAEnabled")
+    observed: dict[str, object] = {"account_mfa_enabled": mfa}
+    if mfa == 1:
+        yield ctx.passed(_root_arn(ctx), "The root user has MFA enabled", observed)
+        return
+    try:
+        row = root_row(ctx)
+    except NotAssessed as exc:
+        # The summary alone already says there is no MFA; the report could only have excused it.
+        row = None
+        observed["credential_report"] = f"unavailable: {exc.detail}"
+    if row is not None:
+        observed.update(password_enabled=row.get("password_enabled"), active_access_keys=len(active_keys(row)))
+        if row.get("password_enabled") == "false" and not active_keys(row):
+            yield ctx.passed(_root_arn(ctx), "The root user has no password and no access keys, so it cannot "
+                                             "sign in without a reset (root access managed centrally)", observed)
+            return
+    yield ctx.failed(_root_arn(ctx), "The root user has no MFA device", observed)
+
+
+@check(
+    id="iam.root_no_access_keys",
+    title="The root user has no access keys",
+    service="iam",
+    scope="global",
+    severity="critical",
+    description="""The root user has no access keys (GetAccountSummary AccountAccessKeysPresent). A root key
+        is an unrestricted, long-lived credential that no policy or SCP can limit. CIS AWS Foundations 1.4,
+        Security Hub IAM.4.""",
+    remediation="""Sign in as the root user, replace whatever uses the key with a role or an IAM Identity
+        Center user, then deactivate and delete the root access keys.""",
+    reads=["iam:GetAccountSummary"],
+)
+def root_no_access_keys(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding for the account's root user."""
+    present = account_summary(ctx).get("AccountAccessKeysPresent")
+    observed = {"account_access_keys_present": present}
+    if present == 0:
+        yield ctx.passed(_root_arn(ctx), "The root user has no access keys", observed)
+    else:
+        yield ctx.failed(_root_arn(ctx), "The root user has access keys", observed)
+
+
+@check(
+    id="iam.root_not_used_recently",
+    title="The root user is not used for everyday work",
+    service="iam",
+    scope="global",
+    severity="high",
+    description="""The root user's password and access keys were not used within the window (default 90
+        days), from the credential report's <root_account> row. Root use should be rare, deliberate and
+        tied to the few tasks only root can do. CIS AWS Foundations 1.7.""",
+    remediation="""Find who used the root user and why (CloudTrail events with userIdentity.type Root), move
+        that work to roles or IAM Identity Center, and alert on every root sign-in.""",
+    reads=["iam:GenerateCredentialReport", "iam:GetCredentialReport"],
+    options={"days": 90},
+)
+def root_not_used_recently(ctx: CheckContext) -> Iterator[Finding]:
+    """Fail when the root password or a root access key was used within ``days``."""
+    window = int(ctx.option("days"))
+    row = root_row(ctx)
+    if row is None:
+        raise NotAssessed(Reason.API_ERROR, "the IAM credential report has no <root_account> row")
+    uses = {
+        "password": row.get("password_last_used"),
+        "access key 1": row.get("access_key_1_last_used_date"),
+        "access key 2": row.get("access_key_2_last_used_date"),
+    }
+    ages = {what: days_since(parse_time(when)) for what, when in uses.items()}
+    known = {what: age for what, age in ages.items() if age is not None}
+    observed = {"password_last_used": uses["password"], "access_key_1_last_used": uses["access key 1"],
+                "access_key_2_last_used": uses["access key 2"], "window_days": window}
+    if not known:
+        yield ctx.passed(_root_arn(ctx), "The root user has no recorded use", observed)
+        return
+    what, age = min(known.items(), key=lambda item: item[1])
+    observed["days_since_last_use"] = age
+    if age < window:
+        yield ctx.failed(_root_arn(ctx), f"The root user's {what} was used {age} days ago "
+                                         f"(window {window} days)", observed)
+    else:
+        yield ctx.passed(_root_arn(ctx), f"The root user was last used {age} days ago ({what}; window "
+                                         f"{window} days)", observed)

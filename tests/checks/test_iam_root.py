@@ -1,0 +1,139 @@
+"""Root-user checks: moto for GetAccountSummary (flags overridden in its backend), Stubber for the
+credential report's <root_account> row, which moto does not produce."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from botocore.stub import Stubber
+from moto.iam.models import iam_backends
+
+from tests.conftest import ACCOUNT
+
+ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
+REPORT_COLUMNS = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+    "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+    "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+    "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+    "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+    "cert_2_active,cert_2_last_rotated"
+).split(",")
+
+
+def ago(days: int) -> str:
+    """A credential-report timestamp ``days`` days in the past."""
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def report_row(user: str, **values: str) -> dict[str, str]:
+    """A credential-report row with N/A defaults, as AWS writes them."""
+    arn = ROOT_ARN if user == "<root_account>" else f"arn:aws:iam::{ACCOUNT}:user/{user}"
+    row = {c: "N/A" for c in REPORT_COLUMNS} | {"user": user, "arn": arn, "user_creation_time": ago(800),
+                                                 "password_enabled": "false", "mfa_active": "false",
+                                                 "access_key_1_active": "false", "access_key_2_active": "false"}
+    return row | values
+
+
+def report_csv(rows: list[dict[str, str]]) -> bytes:
+    """The credential report's CSV content for ``rows``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def stub_iam(rows: list[dict[str, str]] | None = None, summary: dict[str, int] | None = None):
+    """A ``prepare`` hook stubbing the scan's IAM client: an optional summary, then an optional report."""
+
+    def prepare(target):
+        stub = Stubber(target.collector.client("iam", "us-east-1"))
+        if summary is not None:
+            stub.add_response("get_account_summary", {"SummaryMap": summary})
+        if rows is not None:
+            stub.add_response("generate_credential_report", {"State": "COMPLETE"})
+            stub.add_response("get_credential_report", {"Content": report_csv(rows), "ReportFormat": "text/csv",
+                                                        "GeneratedTime": datetime.now(UTC)})
+        stub.activate()
+        prepare.stub = stub
+
+    return prepare
+
+
+def _summary_flags(mfa: int, keys: int) -> None:
+    summary = iam_backends[ACCOUNT]["global"].account_summary
+    summary._account_mfa_enabled = mfa
+    summary._account_access_keys_present = keys
+
+
+def test_root_flags_from_account_summary(aws, scan):
+    aws.client("iam").get_account_summary()  # builds moto's summary object
+    _summary_flags(mfa=0, keys=1)
+    bad = scan(["iam.root_mfa_enabled", "iam.root_no_access_keys"])
+    _summary_flags(mfa=1, keys=0)
+    good = scan(["iam.root_mfa_enabled", "iam.root_no_access_keys"])
+
+    assert {(f.check, f.status.value) for f in bad.findings} == {
+        ("iam.root_mfa_enabled", "fail"), ("iam.root_no_access_keys", "fail")}
+    assert {(f.check, f.status.value) for f in good.findings} == {
+        ("iam.root_mfa_enabled", "pass"), ("iam.root_no_access_keys", "pass")}
+    assert all(f.resource == ROOT_ARN for f in bad.findings + good.findings)
+    keys = next(f for f in bad.findings if f.check == "iam.root_no_access_keys")
+    assert keys.evidence.observed == {"account_access_keys_present": 1}
+    assert keys.evidence.source == ("iam:GetAccountSummary",)
+
+
+def test_root_without_credentials_passes_mfa(aws, scan):
+    result = scan(["iam.root_mfa_enabled"], prepare=stub_iam(
+        [report_row("<root_account>", password_enabled="false")], {"AccountMFAEnabled": 0}))
+    finding = result.findings[0]
+    assert finding.status == "pass" and "no password" in finding.message
+    assert finding.evidence.observed["password_enabled"] == "false"
+
+
+def test_root_with_password_and_no_mfa_fails(aws, scan):
+    result = scan(["iam.root_mfa_enabled"], prepare=stub_iam(
+        [report_row("<root_account>", password_enabled="not_supported")], {"AccountMFAEnabled": 0}))
+    assert result.findings[0].status == "fail"
+
+
+def test_root_recent_and_old_use(aws, scan):
+    recent = scan(["iam.root_not_used_recently"], prepare=stub_iam([
+        report_row("<root_account>", password_last_used=ago(200), access_key_1_active="true",
+                   access_key_1_last_used_date=ago(3)),
+        report_row("alice", password_enabled="true", password_last_used=ago(1))]))
+    old = scan(["iam.root_not_used_recently"], prepare=stub_iam([
+        report_row("<root_account>", password_last_used=ago(120))]))
+    never = scan(["iam.root_not_used_recently"], prepare=stub_iam([
+        report_row("<root_account>", password_last_used="no_information")]))
+    longer = scan(["iam.root_not_used_recently"], options={"iam.root_not_used_recently": {"days": 180}},
+                  prepare=stub_iam([report_row("<root_account>", password_last_used=ago(120))]))
+
+    finding = recent.findings[0]
+    assert finding.status == "fail" and "access key 1 was used 3 days ago" in finding.message
+    assert finding.evidence.observed["days_since_last_use"] == 3
+    assert finding.resource == ROOT_ARN
+    assert old.findings[0].status == "pass"
+    assert never.findings[0].status == "pass"
+    assert longer.findings[0].status == "fail"
+
+
+def test_missing_root_row_is_not_assessed(aws, scan):
+    aws.client("iam").create_user(UserName="someone")
+    result = scan(["iam.root_not_used_recently"])  # moto's report has no root row
+    assert [f.status.value for f in result.findings] == ["not_assessed"]
+    assert "<root_account>" in result.findings[0].message
+
+
+def test_denied_summary_is_not_assessed(aws, scan):
+    def prepare(target):
+        stub = Stubber(target.collector.client("iam", "us-east-1"))
+        stub.add_client_error("get_account_summary", "AccessDenied", "denied", 403)
+        stub.activate()
+
+    result = scan(["iam.root_no_access_keys"], prepare=prepare)
+    assert [f.status.value for f in result.findings] == ["not_assessed"]
+    assert result.findings[0].missing_permission == "iam:GetAccountSummary"
