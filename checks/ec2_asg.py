@@ -1,0 +1,58 @@
+"""Running EC2 instances belong to an Auto Scaling group, which replaces them when they fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks._ec2 import instance_arn, instances, name_tag
+from checks.autoscaling import groups
+from scanner.context import CheckContext
+from scanner.errors import NotAssessed
+from scanner.model import Finding
+from scanner.registry import check
+
+ASG_TAG = "aws:autoscaling:groupName"
+
+
+@check(
+    id="ec2.instances_in_asg",
+    title="EC2 instances run in Auto Scaling groups",
+    service="ec2",
+    severity="low",
+    description="""Every running instance is a member of an Auto Scaling group, so a failed or impaired
+        instance is replaced without a person acting. Membership is read from the aws:autoscaling:groupName
+        tag AWS puts on group instances, and otherwise from the groups' instance lists. Stopped instances
+        are not assessed.""",
+    remediation="""Run the workload from a launch template in an Auto Scaling group (a group of one keeps a
+        single instance alive); for an instance that must stay unique, at least add a CloudWatch alarm with
+        the EC2 recover action.""",
+    reads=["ec2:DescribeInstances", "autoscaling:DescribeAutoScalingGroups"],
+)
+def instances_in_asg(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per running instance."""
+    running = instances(ctx, states=("running",))
+    members: dict[str, str] | None = None
+    members_error: NotAssessed | None = None
+    for inst in running:
+        iid = inst["InstanceId"]
+        name = name_tag(inst)
+        label = f"Instance {iid}" + (f" ({name})" if name else "")
+        group = next((t.get("Value") for t in inst.get("Tags") or [] if t.get("Key") == ASG_TAG), None)
+        if group is None:
+            if members is None and members_error is None:
+                # Instances attached to a group by hand need not carry the tag; ask the groups once.
+                try:
+                    members = {i["InstanceId"]: g["AutoScalingGroupName"]
+                               for g in groups(ctx) for i in g.get("Instances") or []}
+                except NotAssessed as exc:
+                    members_error = exc
+            if members_error is not None:
+                yield ctx.not_assessed(instance_arn(ctx, iid), members_error)
+                continue
+            group = (members or {}).get(iid)
+        observed = {"instance_id": iid, "name": name, "auto_scaling_group": group,
+                    "availability_zone": (inst.get("Placement") or {}).get("AvailabilityZone")}
+        if group:
+            yield ctx.passed(instance_arn(ctx, iid), f"{label} is in Auto Scaling group {group}", observed)
+        else:
+            yield ctx.failed(instance_arn(ctx, iid), f"{label} is in no Auto Scaling group", observed)
