@@ -1,0 +1,518 @@
+"""Scan history: scans, findings, suggestions and reviewer decisions in one SQLite file.
+
+The database is embedded (no server): by default ``wa-scan.db`` in the user's data directory,
+``$WA_SCAN_DB`` or ``--db PATH`` to choose another. It is private (mode 0600), in WAL mode, and
+every write is one transaction, so a process killed at any point leaves every committed decision
+and a usable database behind.
+
+The schema is versioned with ``PRAGMA user_version`` and migrated forward on open. A database from
+a newer wa-scan, a corrupt file, or an SQLite file that is not a wa-scan history is a ``UsageError``
+and is never written to.
+
+Scan ids are derived from the scan document itself (account, start time and a hash of the
+content), so the id of a ``scan.json`` written before the scan was recorded can be computed from the
+file alone: wherever a command takes a scan id it also takes a path to a ``scan.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import UsageError
+
+SCHEMA_VERSION = 1
+# "WAsc": marks the file as a wa-scan history for tools like `file`, and lets us refuse foreign databases.
+APPLICATION_ID = 0x57417363
+
+CHOICE_STATUSES = ("selected", "unselected", "not_applicable")
+NA_REASONS = ("out_of_scope", "business_priorities", "architecture_constraints", "other", "none")
+CONFIRMED, EVIDENCE_CHANGED = "confirmed", "evidence_changed"
+
+_V1 = """
+CREATE TABLE scans (
+    id          TEXT PRIMARY KEY,
+    account     TEXT NOT NULL,
+    caller_arn  TEXT NOT NULL DEFAULT '',
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL DEFAULT '',
+    regions     TEXT NOT NULL,             -- JSON list
+    complete    INTEGER NOT NULL,
+    partial     INTEGER NOT NULL,
+    counts      TEXT NOT NULL,             -- JSON {pass, fail, not_assessed}
+    header      TEXT NOT NULL,             -- the document without findings and suggestions
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX scans_by_account ON scans (account, started_at);
+CREATE TABLE findings (
+    scan_id  TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    id       TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    PRIMARY KEY (scan_id, seq)
+);
+CREATE INDEX findings_by_id ON findings (id);
+CREATE TABLE suggestions (
+    scan_id  TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    pillar   TEXT NOT NULL DEFAULT '',
+    label    TEXT NOT NULL DEFAULT '',
+    risk     TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL,                -- JSON sorted ["finding-id:status", ...] behind the choices
+    body     TEXT NOT NULL,
+    PRIMARY KEY (scan_id, seq)
+);
+CREATE TABLE decisions (
+    id           INTEGER PRIMARY KEY,
+    scan_id      TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    question     TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('confirmed', 'evidence_changed')),
+    choices      TEXT NOT NULL,            -- JSON {choice_id: {"status": ..., "reason": ...}}
+    note         TEXT NOT NULL DEFAULT '',
+    reviewer     TEXT NOT NULL,
+    decided_at   TEXT NOT NULL,
+    source       TEXT NOT NULL,            -- review | file | carried
+    carried_from INTEGER REFERENCES decisions (id),
+    evidence     TEXT NOT NULL,            -- the evidence the decision was made on (as in suggestions)
+    UNIQUE (scan_id, question)
+);
+"""
+
+# MIGRATIONS[n] takes a database at user_version n to n + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    lambda conn: _run_script(conn, _V1),
+]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def default_db_path() -> Path:
+    """``$WA_SCAN_DB``, else ``wa-scan.db`` in the user's data directory."""
+    env = os.environ.get("WA_SCAN_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("wa-scan")) / "wa-scan.db"
+
+
+def resolve_db(db: Path | str | None) -> Path:
+    """The database path from ``--db``, else the default."""
+    return Path(db).expanduser() if db else default_db_path()
+
+
+def utcnow() -> str:
+    """Now, as the ISO 8601 UTC string used throughout the store."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def scan_id_for(doc: dict[str, Any]) -> str:
+    """The id of a scan document: ``<account>-<start time>-<content hash>``, stable for the same content.
+
+    A ``scan_id`` already in the document wins, so a document written with its id keeps it.
+    """
+    if doc.get("scan_id"):
+        return str(doc["scan_id"])
+    body = {k: v for k, v in doc.items() if k != "scan_id"}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:6]
+    stamp = "".join(ch for ch in str(doc.get("started_at", "")) if ch.isalnum()) or "undated"
+    return f"{doc.get('account') or 'unknown'}-{stamp}-{digest}"
+
+
+def check_ids(choice: dict[str, Any]) -> list[str]:
+    """The ids of the checks a suggested choice rests on (entries are ids or ``{"check": id, ...}``)."""
+    return [c["check"] if isinstance(c, dict) else str(c) for c in choice.get("checks") or []]
+
+
+def evidence_of(suggestion: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
+    """The evidence behind a question: ``finding-id:status`` of every finding its choices rest on.
+
+    A choice rests on the findings it lists and on every finding of the checks it names, so a
+    resource that appears or goes away changes the evidence as much as a status that flips.
+    """
+    by_id = {f["id"]: f for f in findings}
+    checks: set[str] = set()
+    ids: set[str] = set()
+    for choice in suggestion.get("choices") or []:
+        ids.update(choice.get("findings") or [])
+        checks.update(check_ids(choice))
+    ids.update(f["id"] for f in findings if f.get("check") in checks)
+    return sorted(f"{fid}:{by_id[fid]['status'] if fid in by_id else 'missing'}" for fid in ids)
+
+
+@dataclass
+class ScanRow:
+    """One recorded scan, as ``history`` lists it."""
+
+    id: str
+    account: str
+    caller_arn: str
+    started_at: str
+    finished_at: str
+    regions: list[str]
+    complete: bool
+    partial: bool
+    counts: dict[str, int]
+    decisions: int = 0
+    flagged: int = 0
+
+
+@dataclass
+class Decision:
+    """A reviewer's answer to one question of one scan.
+
+    ``choices`` holds only the choices the reviewer decided: ``{choice_id: {"status": s, "reason": r}}``
+    with ``s`` one of ``CHOICE_STATUSES`` and ``r`` (for ``not_applicable``) one of ``NA_REASONS``.
+    ``state`` is ``confirmed``, or ``evidence_changed`` when a decision carried from an earlier scan
+    no longer rests on the same evidence (the earlier choices are kept for the reviewer to see).
+    """
+
+    question: str
+    choices: dict[str, dict[str, str]]
+    note: str = ""
+    reviewer: str = ""
+    decided_at: str = ""
+    state: str = CONFIRMED
+    source: str = "review"
+    carried_from: int | None = None
+    evidence: list[str] = field(default_factory=list)
+    id: int | None = None
+    scan_id: str = ""
+
+    @property
+    def confirmed(self) -> bool:
+        """True when the decision stands for this scan (made on it, or carried with unchanged evidence)."""
+        return self.state == CONFIRMED
+
+
+def validate_choices(choices: dict[str, dict[str, str]]) -> None:
+    """Raise ``ValueError`` naming the first bad status or reason."""
+    for cid, value in choices.items():
+        status = value.get("status")
+        if status not in CHOICE_STATUSES:
+            raise ValueError(f"choice {cid}: status {status!r} is not one of {', '.join(CHOICE_STATUSES)}")
+        reason = value.get("reason")
+        if status == "not_applicable" and reason not in NA_REASONS:
+            raise ValueError(f"choice {cid}: not_applicable needs a reason, one of {', '.join(NA_REASONS)}")
+        if status != "not_applicable" and reason:
+            raise ValueError(f"choice {cid}: a reason belongs only to not_applicable")
+
+
+class History:
+    """An open history database. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = _connect(path)
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (committed work is already on disk)."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- scans ---------------------------------------------------------------------------------
+
+    def record(self, doc: dict[str, Any]) -> str:
+        """Store a scan document (idempotent for the same content); returns its id.
+
+        Decisions made on earlier scans of the same account are carried forward in the same
+        transaction (see ``_carry_forward``).
+        """
+        scan_id = scan_id_for(doc)
+        findings = list(doc.get("findings") or [])
+        suggestions = list(doc.get("suggestions") or [])
+        header = {k: (None if k in ("findings", "suggestions") else v) for k, v in doc.items() if k != "scan_id"}
+        counts = {s: 0 for s in ("pass", "fail", "not_assessed")}
+        for f in findings:
+            counts[f.get("status", "not_assessed")] = counts.get(f.get("status", "not_assessed"), 0) + 1
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM scans WHERE id = ?", (scan_id,)).fetchone():
+                return scan_id
+            conn.execute(
+                "INSERT INTO scans (id, account, caller_arn, started_at, finished_at, regions, complete, partial,"
+                " counts, header, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (scan_id, str(doc.get("account") or "unknown"), str(doc.get("caller_arn") or ""),
+                 str(doc.get("started_at") or ""), str(doc.get("finished_at") or ""),
+                 json.dumps(doc.get("regions") or []), int(bool(doc.get("complete", True))),
+                 int(bool(doc.get("partial", False))), json.dumps(counts), _dumps(header), utcnow()),
+            )
+            conn.executemany(
+                "INSERT INTO findings (scan_id, seq, id, check_id, status, severity, region, resource, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(scan_id, i, f["id"], f.get("check", ""), f.get("status", ""), f.get("severity", ""),
+                  f.get("region", ""), f.get("resource", ""), _dumps(f)) for i, f in enumerate(findings)],
+            )
+            conn.executemany(
+                "INSERT INTO suggestions (scan_id, seq, question, pillar, label, risk, evidence, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(scan_id, i, s["question"], s.get("pillar", ""), s.get("label", ""), s.get("risk", ""),
+                  json.dumps(evidence_of(s, findings)), _dumps(s)) for i, s in enumerate(suggestions)],
+            )
+            self._carry_forward(conn, scan_id)
+        return scan_id
+
+    def _carry_forward(self, conn: sqlite3.Connection, scan_id: str) -> None:
+        """Bring the latest earlier decision on each question of this account to the new scan.
+
+        It stays *confirmed* when the question's evidence is the same as when it was decided (same
+        finding ids with the same statuses); otherwise it is kept as *evidence_changed*, so the
+        reviewer sees what was decided and why it needs another look.
+        """
+        account, started = conn.execute("SELECT account, started_at FROM scans WHERE id = ?", (scan_id,)).fetchone()
+        for question, evidence in conn.execute(
+                "SELECT question, evidence FROM suggestions WHERE scan_id = ?", (scan_id,)).fetchall():
+            prior = conn.execute(
+                "SELECT d.id, d.state, d.choices, d.note, d.reviewer, d.decided_at, d.evidence, d.carried_from,"
+                " d.source FROM decisions d JOIN scans s ON s.id = d.scan_id"
+                " WHERE s.account = ? AND d.question = ? AND s.id != ? AND s.started_at <= ?"
+                " ORDER BY s.started_at DESC, s.recorded_at DESC, d.id DESC LIMIT 1",
+                (account, question, scan_id, started),
+            ).fetchone()
+            if prior is None:
+                continue
+            pid, _state, choices, note, reviewer, decided_at, basis, carried_from, source = prior
+            state = CONFIRMED if json.loads(basis) == json.loads(evidence) else EVIDENCE_CHANGED
+            origin = carried_from if source == "carried" and carried_from else pid
+            conn.execute(
+                "INSERT INTO decisions (scan_id, question, state, choices, note, reviewer, decided_at, source,"
+                " carried_from, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, 'carried', ?, ?)",
+                (scan_id, question, state, choices, note, reviewer, decided_at, origin, basis),
+            )
+
+    def scans(self, account: str | None = None) -> list[ScanRow]:
+        """Recorded scans, oldest first (of one account when given)."""
+        sql = ("SELECT s.id, s.account, s.caller_arn, s.started_at, s.finished_at, s.regions, s.complete,"
+               " s.partial, s.counts,"
+               " (SELECT COUNT(*) FROM decisions d WHERE d.scan_id = s.id AND d.state = 'confirmed'),"
+               " (SELECT COUNT(*) FROM decisions d WHERE d.scan_id = s.id AND d.state = 'evidence_changed')"
+               " FROM scans s")
+        params: tuple[Any, ...] = ()
+        if account:
+            sql += " WHERE s.account = ?"
+            params = (account,)
+        sql += " ORDER BY s.started_at, s.recorded_at"
+        return [ScanRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), bool(r[6]), bool(r[7]), json.loads(r[8]),
+                        r[9], r[10]) for r in self.conn.execute(sql, params)]
+
+    def resolve(self, ref: str | None, account: str | None = None) -> str:
+        """A scan id from a reference: an id, a unique prefix of one, ``latest``, or a ``scan.json`` path.
+
+        ``None`` or ``latest`` is the most recent scan (of ``account`` when given).
+        """
+        if ref in (None, "", "latest"):
+            rows = self.scans(account)
+            if not rows:
+                where = f" of account {account}" if account else ""
+                raise UsageError(f"no scans{where} in the history database {self.path}; run a scan first")
+            return rows[-1].id
+        assert ref is not None
+        if ref.endswith(".json") or os.sep in ref or Path(ref).is_file():
+            path = Path(ref)
+            doc = load_document_file(path)
+            scan_id = scan_id_for(doc)
+            if not self.conn.execute("SELECT 1 FROM scans WHERE id = ?", (scan_id,)).fetchone():
+                raise UsageError(f"{path}: this scan is not in the history database {self.path}")
+            return scan_id
+        hits = [r[0] for r in self.conn.execute(
+            "SELECT id FROM scans WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY started_at",
+            (ref, ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"))]
+        if ref in hits:
+            return ref
+        if not hits:
+            raise UsageError(f"no scan {ref!r} in the history database {self.path} ('wa-scan history' lists them)")
+        if len(hits) > 1:
+            raise UsageError(f"scan id {ref!r} is ambiguous: {', '.join(hits[:4])}{' ...' if len(hits) > 4 else ''}")
+        return hits[0]
+
+    def previous(self, scan_id: str) -> str | None:
+        """The scan of the same account recorded just before ``scan_id``, if any."""
+        row = self.conn.execute(
+            "SELECT p.id FROM scans p JOIN scans s ON s.id = ? WHERE p.account = s.account AND p.id != s.id"
+            " AND (p.started_at < s.started_at OR (p.started_at = s.started_at AND p.recorded_at < s.recorded_at))"
+            " ORDER BY p.started_at DESC, p.recorded_at DESC LIMIT 1", (scan_id,)).fetchone()
+        return row[0] if row else None
+
+    def load(self, scan_id: str) -> dict[str, Any]:
+        """The scan document as it was recorded, with ``scan_id`` added."""
+        row = self.conn.execute("SELECT header FROM scans WHERE id = ?", (scan_id,)).fetchone()
+        if row is None:
+            raise UsageError(f"no scan {scan_id!r} in the history database {self.path}")
+        doc: dict[str, Any] = {"scan_id": scan_id, **json.loads(row[0])}
+        findings = [json.loads(b) for (b,) in self.conn.execute(
+            "SELECT body FROM findings WHERE scan_id = ? ORDER BY seq", (scan_id,))]
+        suggestions = [json.loads(b) for (b,) in self.conn.execute(
+            "SELECT body FROM suggestions WHERE scan_id = ? ORDER BY seq", (scan_id,))]
+        if "findings" in doc or findings:
+            doc["findings"] = findings
+        if "suggestions" in doc or suggestions:
+            doc["suggestions"] = suggestions
+        return doc
+
+    def evidence(self, scan_id: str) -> dict[str, list[str]]:
+        """question -> the evidence behind it in this scan."""
+        return {q: json.loads(e) for q, e in self.conn.execute(
+            "SELECT question, evidence FROM suggestions WHERE scan_id = ?", (scan_id,))}
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def decisions(self, scan_id: str) -> dict[str, Decision]:
+        """question -> the decision recorded for it on this scan (confirmed or flagged)."""
+        rows = self.conn.execute(
+            "SELECT id, question, state, choices, note, reviewer, decided_at, source, carried_from, evidence"
+            " FROM decisions WHERE scan_id = ? ORDER BY id", (scan_id,))
+        return {r[1]: Decision(question=r[1], choices=json.loads(r[3]), note=r[4], reviewer=r[5], decided_at=r[6],
+                               state=r[2], source=r[7], carried_from=r[8], evidence=json.loads(r[9]), id=r[0],
+                               scan_id=scan_id) for r in rows}
+
+    def save_decisions(self, scan_id: str, decisions: list[Decision]) -> None:
+        """Record confirmed decisions on ``scan_id`` in one transaction, replacing earlier ones on the same questions.
+
+        Each decision rests on the scan's current evidence for its question.
+        """
+        for d in decisions:
+            validate_choices(d.choices)
+        with self.transaction() as conn:
+            evidence = {q: e for q, e in conn.execute(
+                "SELECT question, evidence FROM suggestions WHERE scan_id = ?", (scan_id,))}
+            for d in decisions:
+                if d.question not in evidence:
+                    raise UsageError(f"scan {scan_id} has no suggestion for question {d.question!r}")
+                conn.execute(
+                    "INSERT INTO decisions (scan_id, question, state, choices, note, reviewer, decided_at, source,"
+                    " carried_from, evidence) VALUES (?, ?, 'confirmed', ?, ?, ?, ?, ?, NULL, ?)"
+                    " ON CONFLICT (scan_id, question) DO UPDATE SET state = 'confirmed', choices = excluded.choices,"
+                    " note = excluded.note, reviewer = excluded.reviewer, decided_at = excluded.decided_at,"
+                    " source = excluded.source, carried_from = NULL, evidence = excluded.evidence",
+                    (scan_id, d.question, json.dumps(d.choices, sort_keys=True), d.note, d.reviewer,
+                     d.decided_at or utcnow(), d.source, evidence[d.question]),
+                )
+
+    def save_decision(self, scan_id: str, decision: Decision) -> None:
+        """Record one confirmed decision (committed before this returns)."""
+        self.save_decisions(scan_id, [decision])
+
+
+def load_document_file(path: Path) -> dict[str, Any]:
+    """A ``scan.json`` read from disk; a missing or malformed file is a ``UsageError``."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path}: not a readable scan.json ({exc})") from None
+    if not isinstance(doc, dict) or "findings" not in doc or "account" not in doc:
+        raise UsageError(f"{path}: not a wa-scan scan.json (no account or findings)")
+    return doc
+
+
+def open_history(db: Path | str | None = None, *, create: bool = True) -> History:
+    """Open (creating and migrating as needed) the history database; errors are one-line ``UsageError``s."""
+    path = resolve_db(db)
+    if not create and not path.exists():
+        raise UsageError(f"no history database at {path}; run a scan first (or pass --db)")
+    return History(path)
+
+
+def record_scan(doc: dict[str, Any], db: Path | None = None) -> str:
+    """Record a scan document in the history database; returns its id.
+
+    The database is ``db``, else ``$WA_SCAN_DB``, else ``wa-scan.db`` in the user's data directory.
+    """
+    with open_history(db) as history:
+        return history.record(doc)
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # Statement by statement: executescript() would commit the migration's transaction half-way.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=str, separators=(",", ":"))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open ``path`` private, in WAL mode, migrated to ``SCHEMA_VERSION``; refuse what we cannot own."""
+    if path.exists() and not path.is_file():
+        raise UsageError(f"history database {path} is not a file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Create the file ourselves so it is private from the first byte; SQLite gives the WAL and
+        # shared-memory files the same mode as the database.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot open the history database {path}: {exc.strerror or exc}") from None
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+    try:
+        _prepare(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise UsageError(f"history database {path} is unreadable ({exc}); move it aside or pass --db") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise UsageError(f"history database {path} was written by a newer wa-scan (schema {version}, this one "
+                         f"knows up to {SCHEMA_VERSION}); upgrade wa-scan or pass another --db")
+    tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    if (version or tables) and app_id != APPLICATION_ID:
+        raise UsageError(f"{path} is an SQLite database but not a wa-scan history; pass another --db")
+    problem = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if problem != "ok":
+        raise UsageError(f"history database {path} is damaged ({problem}); move it aside or pass --db")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = conn.execute("PRAGMA user_version").fetchone()[0]

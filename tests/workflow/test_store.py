@@ -1,0 +1,132 @@
+"""The history database: round trip, ids, carry-forward of decisions, privacy, bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from scanner.errors import UsageError
+from scanner.store import SCHEMA_VERSION, Decision, open_history, record_scan, scan_id_for
+from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
+
+
+def test_record_and_load_round_trip(tmp_path):
+    doc = make_doc(base_findings())
+    db = tmp_path / "h.db"
+    scan_id = record_scan(doc, db)
+
+    assert scan_id == scan_id_for(doc)
+    assert scan_id.startswith("123456789012-20250101T000000Z-")
+    assert record_scan(doc, db) == scan_id  # the same content is recorded once
+    with open_history(db) as h:
+        loaded = h.load(scan_id)
+        rows = h.scans()
+    assert loaded == {"scan_id": scan_id, **doc}
+    assert list(loaded)[1:] == list(doc)  # key order kept
+    assert len(rows) == 1 and rows[0].counts == {"pass": 3, "fail": 3, "not_assessed": 0}
+    assert rows[0].regions == ["us-east-1", "eu-west-1"]
+
+
+def test_database_is_private_wal_and_versioned(tmp_path):
+    db = tmp_path / "sub" / "h.db"
+    record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        assert h.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert h.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        for name in os.listdir(db.parent):  # the database and, while open, its -wal and -shm files
+            assert stat.S_IMODE(os.stat(db.parent / name).st_mode) == 0o600, name
+
+
+def test_env_var_chooses_the_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("WA_SCAN_DB", str(tmp_path / "env.db"))
+    scan_id = record_scan(make_doc(base_findings()), None)
+    with open_history(tmp_path / "env.db") as h:
+        assert h.resolve("latest") == scan_id
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path):
+    db = tmp_path / "h.db"
+    record_scan(make_doc(base_findings()), db)
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(UsageError, match="newer wa-scan"):
+        open_history(db)
+    assert db.read_bytes() == before
+
+
+def test_corrupt_and_foreign_files_are_clear_errors(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(UsageError, match="unreadable") as err:
+        open_history(junk)
+    assert "\n" not in str(err.value)
+    assert junk.read_bytes() == b"this is not a database at all" * 100
+    foreign = tmp_path / "other.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(UsageError, match="not a wa-scan history"):
+        open_history(foreign)
+
+
+def test_resolve_by_prefix_latest_and_file(tmp_path):
+    db = tmp_path / "h.db"
+    first = record_scan(make_doc(base_findings()), db)
+    second = record_scan(make_doc(base_findings(), started="2025-02-01T00:00:00Z"), db)
+    path = tmp_path / "scan.json"
+    path.write_text(json.dumps(make_doc(base_findings())))
+    with open_history(db) as h:
+        assert h.resolve(None) == second
+        assert h.resolve("123456789012-202501") == first
+        assert h.resolve(str(path)) == first
+        assert h.previous(second) == first and h.previous(first) is None
+        with pytest.raises(UsageError, match="ambiguous"):
+            h.resolve("123456789012-2025")
+        with pytest.raises(UsageError, match="no scan"):
+            h.resolve("nope")
+
+
+def test_decisions_carry_forward_only_while_the_evidence_holds(tmp_path):
+    db = tmp_path / "h.db"
+    first = record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        h.save_decisions(first, [
+            Decision("identities", {"sec_identities_audit": {"status": "unselected"}}, "keys", "jane"),
+            Decision("permissions", {"sec_permissions_share_securely": {"status": "not_applicable",
+                                                                          "reason": "out_of_scope"}}, "", "jane"),
+        ])
+    changed = base_findings() + [finding("iam.access_keys_rotated", "global", IAM + "carol", "fail",
+                                         "IAM user carol: key 1 is 120 days old (limit 90)")]
+    second = record_scan(make_doc(changed, started="2025-02-01T00:00:00Z"), db)
+    with open_history(db) as h:
+        d = h.decisions(second)
+        assert d["permissions"].confirmed and d["permissions"].source == "carried"
+        assert d["permissions"].reviewer == "jane"
+        assert d["permissions"].choices == {"sec_permissions_share_securely": {"status": "not_applicable",
+                                                                                "reason": "out_of_scope"}}
+        assert not d["identities"].confirmed and d["identities"].state == "evidence_changed"
+        assert "detect-investigate-events" not in d
+        rows = h.scans()
+        assert (rows[-1].decisions, rows[-1].flagged) == (1, 1)
+    # The evidence goes back to what was reviewed: the decision holds again.
+    third = record_scan(make_doc(base_findings(), started="2025-03-01T00:00:00Z"), db)
+    with open_history(db) as h:
+        assert h.decisions(third)["identities"].confirmed
+
+
+def test_bad_decisions_are_refused(tmp_path):
+    db = tmp_path / "h.db"
+    scan_id = record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        with pytest.raises(ValueError, match="needs a reason"):
+            h.save_decision(scan_id, Decision("identities", {"x": {"status": "not_applicable"}}, "", "j"))
+        with pytest.raises(UsageError, match="no suggestion"):
+            h.save_decision(scan_id, Decision("nope", {}, "", "j"))
+        assert h.decisions(scan_id) == {}
