@@ -1,0 +1,55 @@
+"""ec2.current_generation_types."""
+
+from __future__ import annotations
+
+from botocore.stub import Stubber
+
+from checks.ec2_types import family, previous_families
+from tests.helpers import by_resource
+
+CHECK = "ec2.current_generation_types"
+
+
+def _run(aws, *types: str) -> list[str]:
+    ec2 = aws.client("ec2", region_name="us-east-1")
+    image = ec2.register_image(Name="img", RootDeviceName="/dev/xvda")["ImageId"]
+    return [ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType=t)["Instances"][0]["InstanceId"]
+            for t in types]
+
+
+def test_previous_generation_flagged(aws, scan):
+    old, current, graviton = _run(aws, "m4.large", "m7i.large", "c7g.xlarge")
+
+    result = scan([CHECK])
+
+    flagged = by_resource(result, old)
+    assert flagged.status == "fail"
+    assert flagged.evidence.observed["family"] == "m4" and "m7i" in flagged.message
+    assert by_resource(result, current).status == "pass"
+    assert by_resource(result, graviton).status == "pass"
+
+
+def test_extra_families_option(aws, scan):
+    (t2,) = _run(aws, "t2.micro")
+
+    assert scan([CHECK]).findings[0].status == "pass"
+    result = scan([CHECK], options={CHECK: {"extra_previous_families": "t2, m5"}})
+    assert by_resource(result, t2).status == "fail"
+
+
+def test_family_parsing():
+    assert family("m4.large") == "m4"
+    assert family("u-6tb1.metal") == "u-6tb1"
+    assert "r4" in previous_families("") and "t2" not in previous_families("")
+
+
+def test_describe_denied_is_not_assessed(aws, scan):
+    def prepare(target):
+        stub = Stubber(target.collector.client("ec2", "us-east-1"))
+        stub.add_client_error("describe_instances", "UnauthorizedOperation", "denied", 403)
+        stub.activate()
+
+    result = scan([CHECK], prepare=prepare)
+
+    (finding,) = result.findings
+    assert finding.status == "not_assessed" and finding.missing_permission == "ec2:DescribeInstances"
