@@ -1,0 +1,144 @@
+"""The mapping files: the shipped mapping is sound and complete; bad links are clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mappings.catalog import load_lens
+from mappings.mapping import load_mapping
+from scanner.errors import UsageError
+from scanner.registry import discover
+from tests.mappings.conftest import DATA, FAKE_CHECKS, write_mapping
+
+
+def test_shipped_mapping_has_no_dangling_ids():
+    """Every link of every file in mappings/data/wellarchitected names a real check, question and choice."""
+    mapping = load_mapping(check_ids=discover(plugins=False))
+    lens = load_lens()
+    assert "wellarchitected/core.toml" in mapping.files
+    for link in mapping.links:
+        question = lens.question(link.question)
+        assert question is not None and question.choice(link.choice) is not None, link.where
+        assert link.note, f"{link.where}: a link says why the check tells about the choice"
+
+
+def test_every_built_in_check_maps_to_at_least_one_choice():
+    """A check nobody links to a choice never reaches a WA answer: add a [[link]] for it."""
+    linked = set(load_mapping(check_ids=discover(plugins=False)).check_ids())
+    unlinked = sorted(set(discover(plugins=False)) - linked)
+    assert not unlinked, f"checks without a link in mappings/data/wellarchitected/*.toml: {', '.join(unlinked)}"
+
+
+def test_default_mapping_is_loaded_once():
+    ids = discover(plugins=False)
+    assert load_mapping(check_ids=ids) is load_mapping(check_ids=ids)
+
+
+def _load(tmp_path, text: str, name: str = "m.toml", lens=None):
+    path = tmp_path / name
+    path.write_text(text)
+    return path, lambda: load_mapping(path, lens=lens or load_lens(), check_ids=FAKE_CHECKS)
+
+
+GOOD = ('[[link]]\ncheck = "fake.alpha"\nquestion = "identities"\nchoice = "sec_identities_audit"\n'
+        'coverage = "part"\nnote = "ok"\n\n')
+
+
+@pytest.mark.parametrize("entry,message", [
+    ('check = "fake.nope"\nquestion = "identities"\nchoice = "sec_identities_audit"',
+     "unknown check id 'fake.nope'"),
+    ('check = "fake.alpa"\nquestion = "identities"\nchoice = "sec_identities_audit"',
+     "unknown check id 'fake.alpa' (did you mean 'fake.alpha'?)"),
+    ('check = "fake.beta"\nquestion = "identitys"\nchoice = "sec_identities_audit"',
+     "unknown question id 'identitys' (did you mean 'identities'?)"),
+    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audt"',
+     "unknown choice id 'sec_identities_audt' (did you mean 'sec_identities_audit'?)"),
+    ('check = "fake.beta"\nquestion = "permissions"\nchoice = "sec_identities_audit"',
+     "choice 'sec_identities_audit' belongs to question 'identities', not 'permissions'"),
+    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_no"',
+     "is the 'None of these' choice"),
+])
+def test_dangling_ids_name_the_file_entry_and_line(tmp_path, entry, message):
+    path, load = _load(tmp_path, GOOD + f'[[link]]\n{entry}\ncoverage = "full"\nnote = "n"\n')
+    with pytest.raises(UsageError) as err:
+        load()
+    text = str(err.value)
+    assert text.startswith(f"mapping {path}: link #2 (line 8, check ")
+    assert message in text
+
+
+@pytest.mark.parametrize("entry,message", [
+    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "most"\nnote = ""',
+     "coverage 'most' must be 'full' or 'part'"),
+    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\nnote = ""',
+     "missing key 'coverage'"),
+    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "full"\n'
+     'note = ""\ncoverge = "x"', "unknown key 'coverge'"),
+    ('check = 3\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "full"\nnote = ""',
+     "'check' must be a non-empty string"),
+    ('check = "fake.alpha"\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "full"\n'
+     'note = ""', "duplicate of m.toml: link #1 (line 1)"),
+])
+def test_bad_entries_are_usage_errors(tmp_path, entry, message):
+    _, load = _load(tmp_path, GOOD + f"[[link]]\n{entry}\n")
+    with pytest.raises(UsageError) as err:
+        load()
+    assert "link #2 (line 8, check " in str(err.value)
+    assert message.replace("m.toml", str(tmp_path / "m.toml")) in str(err.value)
+
+
+def test_all_problems_are_counted_in_one_line(tmp_path):
+    bad = GOOD.replace("fake.alpha", "fake.zzz")
+    _, load = _load(tmp_path, bad + bad.replace("identities_audit", "identities_unique"))
+    with pytest.raises(UsageError, match=r"link #1 .* \(and 1 more problems\)$"):
+        load()
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[[link]\ncheck = 1", "not valid TOML"),
+    ("[[links]]\ncheck = 'x'", "unknown top-level key 'links'"),
+    ("# only a comment\n", "holds no [[link]] entries"),
+    ("link = 3", "'link' must be a list"),
+])
+def test_bad_files(tmp_path, text, message):
+    _, load = _load(tmp_path, text)
+    with pytest.raises(UsageError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load()
+
+
+def test_json_files_and_directories_load(tmp_path):
+    entry = {"check": "fake.beta", "question": "identities", "choice": "sec_identities_unique",
+             "coverage": "full", "note": "json"}
+    (tmp_path / "b.json").write_text(json.dumps([entry]))
+    (tmp_path / "a.toml").write_text(GOOD)
+    (tmp_path / "ignored.txt").write_text("not a mapping")
+    mapping = load_mapping(tmp_path, check_ids=FAKE_CHECKS)
+    assert [(link.check, link.file.rsplit("/", 1)[-1], link.line) for link in mapping.links] == [
+        ("fake.alpha", "a.toml", 1), ("fake.beta", "b.json", None)]
+    (tmp_path / "c.json").write_text(json.dumps({"link": [{**entry, "check": "fake.gone"}]}))
+    with pytest.raises(UsageError, match=r"c.json: link #1 \(check 'fake.gone'"):
+        load_mapping(tmp_path, check_ids=FAKE_CHECKS)
+
+
+def test_missing_paths_and_empty_directories(tmp_path):
+    with pytest.raises(UsageError, match="no such file or directory"):
+        load_mapping(tmp_path / "nope.toml", check_ids=FAKE_CHECKS)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="holds no .toml or .json"):
+        load_mapping(tmp_path / "empty", check_ids=FAKE_CHECKS)
+    (tmp_path / "m.yaml").write_text("x: 1")
+    with pytest.raises(UsageError, match="expected a .toml or .json"):
+        load_mapping(tmp_path / "m.yaml", check_ids=FAKE_CHECKS)
+
+
+def test_a_custom_lens_needs_its_own_mapping(tmp_path):
+    lens = load_lens(DATA / "acme-lens.json")
+    with pytest.raises(UsageError, match="is a custom lens: pass --mapping"):
+        load_mapping(lens=lens)
+    mapping = load_mapping(DATA / "acme-mapping.toml", lens=lens)
+    assert len(mapping.links) == 5
+    with pytest.raises(UsageError, match="unknown question id 'identities'"):
+        load_mapping(write_mapping(tmp_path / "wa.toml", [("fake.alpha", "identities", "sec_identities_audit",
+                                                           "part")]), lens=lens, check_ids=FAKE_CHECKS)
