@@ -29,3 +29,18 @@ def name_tag(resource: dict[str, Any]) -> str | None:
 def instance_arn(ctx: CheckContext, instance_id: str) -> str:
     """The ARN of an instance in the context's region."""
     return ctx.arn("ec2", f"instance/{instance_id}")
+
+
+def security_groups(ctx: CheckContext) -> list[dict[str, Any]]:
+    """Every security group of the context's region (one paginated DescribeSecurityGroups for all)."""
+    return ctx.call("ec2", "DescribeSecurityGroups").get("SecurityGroups", [])
+
+
+def security_group_arn(ctx: CheckContext, group_id: str) -> str:
+    """The ARN of a security group in the context's region."""
+    return ctx.arn("ec2", f"security-group/{group_id}")
+
+
+def vpcs(ctx: CheckContext) -> list[dict[str, Any]]:
+    """Every VPC of the context's region (one paginated DescribeVpcs for all)."""
+    return ctx.call("ec2", "DescribeVpcs").get("Vpcs", [])
