@@ -12,7 +12,7 @@ from rich.table import Table
 from mappings.bundle import add_source_options, load_bundle
 from mappings.graph import coverage
 
-ORDER = 41
+ORDER = 32
 
 
 def register(sub: argparse._SubParsersAction) -> None:

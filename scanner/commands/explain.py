@@ -13,7 +13,7 @@ from mappings.graph import checks_for_choice, choices_for_check
 from scanner.errors import UsageError
 from scanner.registry import discover
 
-ORDER = 42
+ORDER = 33
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -14,7 +14,7 @@ from mappings.catalog import Lens, Pillar
 from mappings.graph import checks_for_choice, checks_for_question
 from scanner.errors import UsageError
 
-ORDER = 40
+ORDER = 31
 
 
 def register(sub: argparse._SubParsersAction) -> None:
