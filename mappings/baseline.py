@@ -33,7 +33,7 @@ def _baselines() -> dict[str, dict[str, Any]]:
         if not figures:
             continue
         out[qid] = {"label_2020": q.get("label_2020", ""), "title_2020": q.get("title", ""), **figures,
-                    "sentence": _sentence(q), "source": SOURCE}
+                    "text": _sentence(q), "source": SOURCE}
     return out
 
 
@@ -47,6 +47,6 @@ def _sentence(q: dict[str, Any]) -> str:
 
 
 def baseline_for(question_id: str) -> dict[str, Any] | None:
-    """The survey figures and a sentence for a question of the default lens, or None if not surveyed."""
+    """The survey figures and a sentence (``text``) for a question of the default lens, or None if not surveyed."""
     found = _baselines().get(question_id)
     return dict(found) if found else None

@@ -205,7 +205,7 @@ def test_baselines_come_from_the_survey_for_default_lens_questions():
     result = _by_question(suggest([], lens, mapping, checks_run=[]))
     identities = result["identities"]["baseline"]
     assert identities["high_risk_pct"] == 47 and identities["label_2020"] == "SEC 2"
-    assert identities["sentence"].startswith("47% of reviewed workloads had a High risk on this question (SEC 2 in "
+    assert identities["text"].startswith("47% of reviewed workloads had a High risk on this question (SEC 2 in "
                                              "2020")
     assert "Scale Factory" in identities["source"]
     assert result["detect-investigate-events"]["baseline"] is None  # not in the survey
