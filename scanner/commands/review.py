@@ -1,0 +1,83 @@
+"""``wa-scan review``: confirm or change the suggested answers, interactively or through a YAML file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from scanner.commands.history import add_db_option
+from scanner.errors import UsageError
+from scanner.store import open_history
+
+ORDER = 50
+
+EPILOG = """\
+examples:
+  wa-scan review                              # the latest scan, question by question
+  wa-scan review --question "SEC 2" --all     # one question again, even if already confirmed
+  wa-scan review --export review.yaml         # an editable file for the team
+  wa-scan review --import review.yaml --reviewer "Jane Doe"
+
+At each question: a (accept the proposed answer), c (change choices one by one: s selected,
+u not selected, n not applicable with a reason, ? undecided, Enter keeps, . keeps the rest),
+s (skip), q (stop). Every confirmed
+question is saved at once; run the command again to resume where you stopped.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``review`` to the CLI."""
+    p = sub.add_parser("review", help="confirm or change the suggested answers of a scan",
+                       description="Walk the suggested answers of a recorded scan question by question and record "
+                                   "the reviewer's decisions (who and when), or export/import them as YAML.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scan", nargs="?", default=None, metavar="SCAN_ID",
+                   help="scan id, unique prefix, 'latest' or a scan.json path (default: the latest scan)")
+    p.add_argument("--reviewer", metavar="NAME", help="who decides (default: the scan's caller ARN)")
+    p.add_argument("--all", action="store_true", help="revisit questions that already have a confirmed decision")
+    p.add_argument("--question", action="append", metavar="ID", help="only this question (id or label like "
+                   "'SEC 2'); repeatable")
+    p.add_argument("--include-unmapped", action="store_true",
+                   help="also walk questions that no check gives evidence for")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--export", type=Path, metavar="FILE", help="write the questions as an editable YAML file")
+    group.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
+                       help="apply the confirmed questions of an edited YAML file (all or nothing)")
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the interactive review, or the export or import."""
+    from scanner.review_file import export_review, import_review
+
+    with open_history(args.db, create=False) as history:
+        if args.import_file:
+            scan_id, applied, same = import_review(history, args.import_file, scan_id=(
+                history.resolve(args.scan) if args.scan else None), reviewer=args.reviewer)
+            print(f"{args.import_file}: {applied} decisions recorded on scan {scan_id}"
+                  + (f", {same} unchanged" if same else ""), file=sys.stderr)
+            return 0
+        scan_id = history.resolve(args.scan)
+        doc = history.load(scan_id)
+        if not doc.get("suggestions"):
+            raise UsageError(f"scan {scan_id} has no suggested answers to review")
+        if args.export:
+            count = export_review(history, scan_id, args.export, include_unmapped=args.include_unmapped)
+            print(f"{count} questions written to {args.export}; edit it, then: wa-scan review --import "
+                  f"{args.export}", file=sys.stderr)
+            return 0
+        from scanner.review import run_review
+
+        console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+        reviewer = args.reviewer or doc.get("caller_arn") or "unknown"
+        summary = run_review(history, scan_id, reviewer=reviewer, inp=sys.stdin, console=console,
+                             revisit=args.all, include_unmapped=args.include_unmapped, only=args.question)
+        if args.question and not (summary.confirmed or summary.skipped or summary.remaining):
+            known = {s["question"] for s in doc.get("suggestions") or []}
+            if not any(q in known for q in args.question):
+                raise UsageError(f"--question: no question {args.question[0]!r} in scan {scan_id}")
+    return 0
