@@ -1,0 +1,254 @@
+"""Drift between two scans of an account: what failed anew, what was fixed, what appeared or went.
+
+``compare(old, new)`` works on two scan documents and returns a JSON-ready report; ``render`` turns
+it into Markdown, HTML (jinja2, autoescaped, self-contained) or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+
+from scanner.model import Severity
+from scanner.store import Decision, check_ids, scan_id_for
+
+DRIFT_SCHEMA = "wa-scan-drift/1"
+RISK_ORDER = {"NONE": 0, "MEDIUM": 1, "HIGH": 2}
+FORMATS = ("md", "html", "json")
+
+
+def _is_account_resource(arn: str) -> bool:
+    return arn.endswith(":account")
+
+
+def _check_state(counts: dict[str, int]) -> str:
+    """A check's overall state in a scan: fail beats not assessed beats pass."""
+    if counts.get("fail"):
+        return "fail"
+    if counts.get("not_assessed"):
+        return "not_assessed"
+    if counts.get("pass"):
+        return "pass"
+    return "no findings"
+
+
+def _scan_info(doc: dict[str, Any]) -> dict[str, Any]:
+    info = {k: doc.get(k) for k in ("scan_id", "account", "started_at", "finished_at", "regions", "complete")}
+    info["scan_id"] = info["scan_id"] or scan_id_for(doc)
+    return info
+
+
+def _severity_rank(value: str) -> int:
+    try:
+        return Severity(value).rank
+    except ValueError:
+        return 0
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], *,
+            decisions: dict[str, Decision] | None = None) -> dict[str, Any]:
+    """The drift from ``old`` to ``new`` (two scan documents); ``decisions`` are the new scan's, if recorded."""
+    titles = {c["id"]: c.get("title", c["id"]) for c in (old.get("checks") or []) + (new.get("checks") or [])}
+    old_f = {f["id"]: f for f in old.get("findings") or []}
+    new_f = {f["id"]: f for f in new.get("findings") or []}
+
+    def row(f: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        return {"id": f["id"], "check": f["check"], "title": titles.get(f["check"], f["check"]),
+                "severity": f.get("severity", "info"), "region": f.get("region", ""),
+                "resource": f.get("resource", ""), "message": f.get("message", ""), **extra}
+
+    def order(r: dict[str, Any]) -> tuple:
+        return (-_severity_rank(r["severity"]), r["check"], r["region"], r["resource"])
+
+    new_failures = sorted((row(f, was=old_f[i]["status"] if i in old_f else "absent")
+                           for i, f in new_f.items() if f["status"] == "fail"
+                           and (i not in old_f or old_f[i]["status"] != "fail")), key=order)
+    # A failure on an account-wide pseudo-resource that is no longer reported was fixed, not deleted.
+    resolved = sorted((row(f, now=new_f[i]["status"] if i in new_f else
+                           "cleared" if _is_account_resource(f.get("resource", "")) else "gone",
+                           now_message=new_f[i].get("message", "") if i in new_f else "")
+                       for i, f in old_f.items() if f["status"] == "fail"
+                       and (i not in new_f or new_f[i]["status"] != "fail")), key=order)
+
+    def resources(findings: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for f in findings.values():
+            if f["status"] == "not_assessed" or _is_account_resource(f.get("resource", "")):
+                continue
+            entry = out.setdefault(f["resource"], {"resource": f["resource"], "region": f.get("region", ""),
+                                                   "checks": []})
+            entry["checks"].append(f["check"])
+        return out
+
+    old_r, new_r = resources(old_f), resources(new_f)
+    appeared = [new_r[r] for r in sorted(set(new_r) - set(old_r))]
+    gone = [old_r[r] for r in sorted(set(old_r) - set(new_r))]
+
+    def counts(findings: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = defaultdict(lambda: {"pass": 0, "fail": 0, "not_assessed": 0})
+        for f in findings.values():
+            out[f["check"]][f["status"]] = out[f["check"]].get(f["status"], 0) + 1
+        return out
+
+    old_c, new_c = counts(old_f), counts(new_f)
+    old_checks = {c["id"] for c in old.get("checks") or []} | set(old_c)
+    new_checks = {c["id"] for c in new.get("checks") or []} | set(new_c)
+    checks_changed = []
+    for cid in sorted(old_checks | new_checks):
+        before = _check_state(old_c.get(cid, {})) if cid in old_checks else "not run"
+        after = _check_state(new_c.get(cid, {})) if cid in new_checks else "not run"
+        if before != after:
+            checks_changed.append({"check": cid, "title": titles.get(cid, cid), "old": before, "new": after,
+                                   "old_counts": dict(old_c.get(cid, {})), "new_counts": dict(new_c.get(cid, {}))})
+
+    risk_changes = _risk_changes(old, new, old_f, new_f, titles)
+    report: dict[str, Any] = {
+        "schema": DRIFT_SCHEMA,
+        "account": new.get("account") or old.get("account"),
+        "old": _scan_info(old),
+        "new": _scan_info(new),
+        "summary": {"new_failures": len(new_failures), "resolved_failures": len(resolved),
+                    "resources_appeared": len(appeared), "resources_gone": len(gone),
+                    "checks_changed": len(checks_changed), "risk_changes": len(risk_changes)},
+        "new_failures": new_failures,
+        "resolved_failures": resolved,
+        "resources_appeared": appeared,
+        "resources_gone": gone,
+        "checks_changed": checks_changed,
+        "risk_changes": risk_changes,
+    }
+    if decisions is not None:
+        labels = {s["question"]: s.get("label", s["question"]) for s in new.get("suggestions") or []}
+        report["review"] = {
+            "kept": sorted((labels.get(q, q) for q, d in decisions.items() if d.confirmed and d.source == "carried")),
+            "evidence_changed": sorted(labels.get(q, q) for q, d in decisions.items() if not d.confirmed),
+            "confirmed": sorted(labels.get(q, q) for q, d in decisions.items() if d.confirmed),
+        }
+    return report
+
+
+def _question_evidence(s: dict[str, Any], findings: dict[str, dict[str, Any]]) -> set[str]:
+    ids: set[str] = set()
+    checks: set[str] = set()
+    for c in s.get("choices") or []:
+        ids.update(c.get("findings") or [])
+        checks.update(check_ids(c))
+    ids.update(i for i, f in findings.items() if f["check"] in checks)
+    return ids
+
+
+def _risk_changes(old: dict[str, Any], new: dict[str, Any], old_f: dict[str, dict[str, Any]],
+                  new_f: dict[str, dict[str, Any]], titles: dict[str, str]) -> list[dict[str, Any]]:
+    """Questions whose suggested risk changed, with the failing findings that explain the change."""
+    before = {s["question"]: s for s in old.get("suggestions") or []}
+    out = []
+    for s in new.get("suggestions") or []:
+        prev = before.get(s["question"])
+        if prev is None or prev.get("risk") == s.get("risk"):
+            continue
+        ids = _question_evidence(s, new_f) | _question_evidence(prev, old_f)
+        worse = RISK_ORDER.get(str(s.get("risk")), -1) > RISK_ORDER.get(str(prev.get("risk")), -1)
+        if worse:
+            moved = [new_f[i] for i in ids if i in new_f and new_f[i]["status"] == "fail"
+                     and (i not in old_f or old_f[i]["status"] != "fail")]
+        else:
+            moved = [old_f[i] for i in ids if i in old_f and old_f[i]["status"] == "fail"
+                     and (i not in new_f or new_f[i]["status"] != "fail")]
+        because = _because(moved, worse, titles)
+        if not because:
+            changed = {i for i in ids if (old_f.get(i) or {}).get("status") != (new_f.get(i) or {}).get("status")}
+            because = "the evidence behind it changed" if changed else "the mapping or lens changed"
+        label = s.get("label", s["question"])
+        out.append({"question": s["question"], "label": label, "title": s.get("title", ""),
+                    "old": prev.get("risk"), "new": s.get("risk"), "worse": worse, "because": because,
+                    "findings": sorted(f["id"] for f in moved),
+                    "text": f"{label}: {prev.get('risk')} -> {s.get('risk')} because {because}"})
+    return out
+
+
+def _because(moved: list[dict[str, Any]], worse: bool, titles: dict[str, str]) -> str:
+    by_check: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in sorted(moved, key=lambda f: (f["check"], f.get("resource", ""))):
+        by_check[f["check"]].append(f)
+    parts = []
+    for check, fs in by_check.items():
+        title = titles.get(check, check)
+        if len(fs) == 1:
+            text = fs[0].get("message", title)
+            parts.append(text if worse else f"fixed: {text}")
+        elif worse:
+            parts.append(f"{len(fs)} resources now fail \u201c{title}\u201d (e.g. {fs[0].get('message', '')})")
+        else:
+            parts.append(f"{len(fs)} failures of \u201c{title}\u201d were resolved")
+    return "; ".join(parts)
+
+
+def has_new_failures_at(report: dict[str, Any], floor: str) -> bool:
+    """True when a new failure has severity ``floor`` or worse (for ``--fail-on-new``)."""
+    rank = Severity(floor).rank
+    return any(_severity_rank(f["severity"]) >= rank for f in report["new_failures"])
+
+
+# A few rules of our own on top of the report stylesheet (or alone, when it is not installed).
+LOCAL_CSS = """
+body { font-family: system-ui, sans-serif; margin: 0; color: #1b1f24; }
+main, header.top .inner { max-width: 1180px; margin: 0 auto; padding: 0 24px; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; vertical-align: top; }
+tr { border-bottom: 1px solid #e3e6ea; } .mono { font-family: ui-monospace, monospace; } .muted { color: #59636e; }
+.small { font-size: 85%; } .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
+.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 14px; }
+.card .n { font-size: 1.6em; font-weight: 600; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 4px; background: #eef0f3; font-size: 90%; }
+"""
+
+
+def _md_local(text: Any) -> str:
+    out = " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]{}()|~$!":  # the backslash first, so later escapes are not doubled
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _md_filter() -> Any:
+    try:
+        from reports.safety import md_escape
+    except ImportError:
+        return _md_local
+    return md_escape
+
+
+def _css_and_policy() -> tuple[str, str]:
+    try:
+        from reports.html import base_css, csp_hash
+        css = base_css() + LOCAL_CSS
+    except (ImportError, OSError):
+        css = LOCAL_CSS
+
+        def csp_hash(text: str) -> str:
+            import base64
+            import hashlib
+            return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    policy = f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'"
+    return css, policy
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=autoescape,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = _md_filter()
+    return env
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    """The report as ``md``, ``html`` or ``json`` text."""
+    if fmt == "json":
+        return json.dumps(report, indent=2) + "\n"
+    if fmt == "md":
+        return _environment(False).get_template("drift.md.j2").render(r=report)
+    if fmt == "html":
+        css, policy = _css_and_policy()
+        return _environment(True).get_template("drift.html.j2").render(r=report, css=css, csp=policy)
+    raise ValueError(f"unknown drift format {fmt!r}")
