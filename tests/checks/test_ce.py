@@ -1,0 +1,68 @@
+"""ce.anomaly_monitor_exists: Stubber (moto does not implement anomaly detection)."""
+
+from __future__ import annotations
+
+from botocore.stub import Stubber
+
+CHECK = "ce.anomaly_monitor_exists"
+MONITOR = "arn:aws:ce::123456789012:anomalymonitor/0b1c2d3e-1111-2222-3333-444455556666"
+
+
+def _stub(monitors: list[dict], subscriptions: list[dict] | None = None):
+    def prepare(target):
+        stub = Stubber(target.collector.client("ce", "us-east-1"))
+        stub.add_response("get_anomaly_monitors", {"AnomalyMonitors": monitors})
+        if subscriptions is not None:
+            stub.add_response("get_anomaly_subscriptions", {"AnomalySubscriptions": subscriptions})
+        stub.activate()
+        prepare.stub = stub
+
+    return prepare
+
+
+def _monitor() -> dict:
+    return {"MonitorArn": MONITOR, "MonitorName": "services", "MonitorType": "DIMENSIONAL",
+            "MonitorDimension": "SERVICE"}
+
+
+def _subscription(subscribers: list[dict]) -> dict:
+    return {"SubscriptionArn": "arn:aws:ce::123456789012:anomalysubscription/1", "SubscriptionName": "daily",
+            "AccountId": "123456789012", "MonitorArnList": [MONITOR], "Subscribers": subscribers,
+            "Frequency": "DAILY"}
+
+
+def test_monitor_with_subscription_passes(aws, scan):
+    prepare = _stub([_monitor()], [_subscription([{"Address": "finops@example.com", "Type": "EMAIL"}])])
+
+    (finding,) = scan([CHECK], prepare=prepare).findings
+
+    prepare.stub.assert_no_pending_responses()
+    assert finding.status == "pass"
+    assert finding.evidence.observed["monitors"] == [{"name": "services", "type": "DIMENSIONAL",
+                                                      "dimension": "SERVICE"}]
+    assert finding.evidence.observed["subscriptions"][0]["subscribers"] == 1
+
+
+def test_monitor_without_subscribers_fails(aws, scan):
+    (finding,) = scan([CHECK], prepare=_stub([_monitor()], [_subscription([])])).findings
+
+    assert finding.status == "fail" and "no subscription" in finding.message
+
+
+def test_no_monitor_fails(aws, scan):
+    prepare = _stub([])
+
+    (finding,) = scan([CHECK], prepare=prepare).findings
+
+    prepare.stub.assert_no_pending_responses()  # no subscription read when there is no monitor
+    assert finding.status == "fail" and finding.message == "Cost Anomaly Detection has no monitor"
+
+
+def test_denied_is_not_assessed(aws, scan):
+    def prepare(target):
+        stub = Stubber(target.collector.client("ce", "us-east-1"))
+        stub.add_client_error("get_anomaly_monitors", "AccessDeniedException", "denied", 400)
+        stub.activate()
+
+    (finding,) = scan([CHECK], prepare=prepare).findings
+    assert finding.status == "not_assessed" and finding.missing_permission == "ce:GetAnomalyMonitors"
