@@ -24,10 +24,23 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 from collections.abc import Callable, Iterator  # noqa: E402
 
 import boto3  # noqa: E402
+import botocore.handlers  # noqa: E402
+import moto.core.models  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from tests.helpers import scan_checks  # noqa: E402
+
+
+def _refuse_real_aws(request, **_):
+    """A test must never reach AWS: outside a moto mock, only loopback moto servers may be called."""
+    if moto.core.models.botocore_stubber.enabled:
+        return
+    if not request.url.startswith(("http://127.0.0.1", "http://localhost")):
+        raise RuntimeError(f"a test tried to reach AWS: {request.url}")
+
+
+botocore.handlers.BUILTIN_HANDLERS.append(("before-send", _refuse_real_aws))
 
 ACCOUNT = "123456789012"
 
