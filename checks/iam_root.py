@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks._iam import account_summary, active_keys, days_since, parse_time, root_row
+from checks._iam import account_summary, days_since, parse_time, root_row
 from scanner.context import CheckContext
 from scanner.errors import NotAssessed
 from scanner.model import Finding, Reason
@@ -22,35 +22,27 @@ def _root_arn(ctx: CheckContext) -> str:
     scope="global",
     severity="critical",
     description="""The account's root user signs in with multi-factor authentication (GetAccountSummary
-        AccountMFAEnabled). A root user without a password and without access keys (root access managed
-        centrally by the organization) passes too, read from the credential report. CIS AWS Foundations
-        1.5, Security Hub IAM.9.""",
+        AccountMFAEnabled). A root user with neither a password nor access keys (AccountPasswordPresent and
+        AccountAccessKeysPresent both 0, as after centralized root access removes member accounts' root
+        credentials) cannot sign in and passes too. CIS AWS Foundations 1.5, Security Hub IAM.9.""",
     remediation="""Sign in as the root user and assign an MFA device (a hardware key or passkey, kept where
         the emergency-access process says), or remove the root credentials of member accounts with
         centralized root access in AWS Organizations.""",
-    reads=["iam:GetAccountSummary", "iam:GenerateCredentialReport", "iam:GetCredentialReport"],
+    reads=["iam:GetAccountSummary"],
 )
 def root_mfa_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding for the account's root user."""
     summary = account_summary(ctx)
-    mfa = summary.get("AccountMFAEnabled")
-    observed: dict[str, object] = {"account_mfa_enabled": mfa}
-    if mfa == 1:
+    observed = {"account_mfa_enabled": summary.get("AccountMFAEnabled"),
+                "account_password_present": summary.get("AccountPasswordPresent"),
+                "account_access_keys_present": summary.get("AccountAccessKeysPresent")}
+    if observed["account_mfa_enabled"] == 1:
         yield ctx.passed(_root_arn(ctx), "The root user has MFA enabled", observed)
-        return
-    try:
-        row = root_row(ctx)
-    except NotAssessed as exc:
-        # The summary alone already says there is no MFA; the report could only have excused it.
-        row = None
-        observed["credential_report"] = f"unavailable: {exc.detail}"
-    if row is not None:
-        observed.update(password_enabled=row.get("password_enabled"), active_access_keys=len(active_keys(row)))
-        if row.get("password_enabled") == "false" and not active_keys(row):
-            yield ctx.passed(_root_arn(ctx), "The root user has no password and no access keys, so it cannot "
-                                             "sign in without a reset (root access managed centrally)", observed)
-            return
-    yield ctx.failed(_root_arn(ctx), "The root user has no MFA device", observed)
+    elif observed["account_password_present"] == 0 and observed["account_access_keys_present"] == 0:
+        yield ctx.passed(_root_arn(ctx), "The root user has no password and no access keys, so it cannot sign in "
+                                         "(root access managed centrally)", observed)
+    else:
+        yield ctx.failed(_root_arn(ctx), "The root user has no MFA device", observed)
 
 
 @check(

@@ -87,17 +87,20 @@ def test_root_flags_from_account_summary(aws, scan):
 
 
 def test_root_without_credentials_passes_mfa(aws, scan):
-    result = scan(["iam.root_mfa_enabled"], prepare=stub_iam(
-        [report_row("<root_account>", password_enabled="false")], {"AccountMFAEnabled": 0}))
+    result = scan(["iam.root_mfa_enabled"], prepare=stub_iam(summary={
+        "AccountMFAEnabled": 0, "AccountPasswordPresent": 0, "AccountAccessKeysPresent": 0}))
     finding = result.findings[0]
     assert finding.status == "pass" and "no password" in finding.message
-    assert finding.evidence.observed["password_enabled"] == "false"
+    assert finding.evidence.observed["account_password_present"] == 0
 
 
-def test_root_with_password_and_no_mfa_fails(aws, scan):
-    result = scan(["iam.root_mfa_enabled"], prepare=stub_iam(
-        [report_row("<root_account>", password_enabled="not_supported")], {"AccountMFAEnabled": 0}))
+def test_root_password_unknown_and_no_mfa_fails(aws, scan):
+    # moto's summary has no AccountPasswordPresent: without it nothing excuses the missing MFA.
+    aws.client("iam").get_account_summary()
+    _summary_flags(mfa=0, keys=0)
+    result = scan(["iam.root_mfa_enabled"])
     assert result.findings[0].status == "fail"
+    assert result.findings[0].evidence.observed["account_password_present"] is None
 
 
 def test_root_recent_and_old_use(aws, scan):
