@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from scanner.context import CheckContext
@@ -48,3 +49,39 @@ def bucket_public_access_block(ctx: CheckContext, bucket: dict[str, Any]) -> dic
                       absent=("NoSuchPublicAccessBlockConfiguration",))
     config = (answer or {}).get("PublicAccessBlockConfiguration", {})
     return {key: bool(config.get(key)) for key in BPA_KEYS}
+
+
+def bucket_policy(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, Any] | None:
+    """A bucket's policy document, parsed; ``None`` when the bucket has no policy.
+
+    A document that is not valid JSON (which AWS never returns) is treated as an empty policy.
+    """
+    answer = ctx.call("s3", "GetBucketPolicy", region=bucket["Region"], Bucket=bucket["Name"],
+                      absent=("NoSuchBucketPolicy",))
+    if answer is None:
+        return None
+    try:
+        document = json.loads(answer.get("Policy") or "{}")
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def bucket_tags(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, str]:
+    """A bucket's tags (empty when it has none)."""
+    answer = ctx.call("s3", "GetBucketTagging", region=bucket["Region"], Bucket=bucket["Name"],
+                      absent=("NoSuchTagSet",))
+    return {t["Key"]: t["Value"] for t in (answer or {}).get("TagSet", [])}
+
+
+def bucket_encryption_rules(ctx: CheckContext, bucket: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """A bucket's default-encryption rules; ``None`` when the endpoint reports no configuration.
+
+    AWS has applied SSE-S3 to every bucket since January 2023 and so always answers with a rule;
+    older endpoints and emulators answer ``ServerSideEncryptionConfigurationNotFoundError`` instead.
+    """
+    answer = ctx.call("s3", "GetBucketEncryption", region=bucket["Region"], Bucket=bucket["Name"],
+                      absent=("ServerSideEncryptionConfigurationNotFoundError",))
+    if answer is None:
+        return None
+    return list(answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))
