@@ -51,25 +51,25 @@ def copy_destinations(ctx: CheckContext, plan: dict[str, Any]) -> list[dict[str,
 )
 def cross_region_copies(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per backup plan in the region."""
-    for summary in ctx.call("backup", "ListBackupPlans").get("BackupPlansList", []):
+    def one(summary: dict[str, Any]) -> Finding:
         plan_id = summary["BackupPlanId"]
         name = summary.get("BackupPlanName", plan_id)
         arn = summary.get("BackupPlanArn") or ctx.arn("backup", f"backup-plan:{plan_id}")
         try:
             plan = ctx.call("backup", "GetBackupPlan", BackupPlanId=plan_id)
         except NotAssessed as exc:
-            yield ctx.not_assessed(arn, exc)
-            continue
+            return ctx.not_assessed(arn, exc)
         copies = copy_destinations(ctx, plan)
         away = [c for c in copies if c["cross_region"] or c["cross_account"]]
         observed = {"plan": name, "rules": len(plan.get("BackupPlan", {}).get("Rules", [])),
                     "copy_actions": copies}
         if away:
             where = sorted({c["destination_vault"] for c in away})
-            yield ctx.passed(arn, f"Backup plan {name} copies recovery points to {', '.join(where)}", observed)
-        elif copies:
-            yield ctx.failed(arn, f"Backup plan {name} copies recovery points only within {ctx.region} "
-                             "of this account", observed)
-        else:
-            yield ctx.failed(arn, f"Backup plan {name} keeps every recovery point in {ctx.region} of this "
-                             "account (no copy action)", observed)
+            return ctx.passed(arn, f"Backup plan {name} copies recovery points to {', '.join(where)}", observed)
+        if copies:
+            return ctx.failed(arn, f"Backup plan {name} copies recovery points only within {ctx.region} "
+                              "of this account", observed)
+        return ctx.failed(arn, f"Backup plan {name} keeps every recovery point in {ctx.region} of this "
+                          "account (no copy action)", observed)
+
+    yield from ctx.map(one, ctx.call("backup", "ListBackupPlans").get("BackupPlansList", []))

@@ -24,13 +24,12 @@ from scanner.registry import check
 )
 def pitr_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per table in the region."""
-    for table in ctx.call("dynamodb", "ListTables").get("TableNames", []):
+    def one(table: str) -> Finding:
         arn = ctx.arn("dynamodb", f"table/{table}")
         try:
             answer = ctx.call("dynamodb", "DescribeContinuousBackups", TableName=table)
         except NotAssessed as exc:
-            yield ctx.not_assessed(arn, exc)
-            continue
+            return ctx.not_assessed(arn, exc)
         description = answer.get("ContinuousBackupsDescription", {})
         pitr = description.get("PointInTimeRecoveryDescription", {})
         status = pitr.get("PointInTimeRecoveryStatus", "DISABLED")
@@ -39,6 +38,7 @@ def pitr_enabled(ctx: CheckContext) -> Iterator[Finding]:
         if "RecoveryPeriodInDays" in pitr:
             observed["recovery_period_days"] = pitr["RecoveryPeriodInDays"]
         if status == "ENABLED":
-            yield ctx.passed(arn, f"DynamoDB table {table} has point-in-time recovery", observed)
-        else:
-            yield ctx.failed(arn, f"DynamoDB table {table} has point-in-time recovery {status.lower()}", observed)
+            return ctx.passed(arn, f"DynamoDB table {table} has point-in-time recovery", observed)
+        return ctx.failed(arn, f"DynamoDB table {table} has point-in-time recovery {status.lower()}", observed)
+
+    yield from ctx.map(one, ctx.call("dynamodb", "ListTables").get("TableNames", []))

@@ -49,25 +49,25 @@ def health_checks_exist(ctx: CheckContext) -> Iterator[Finding]:
     else:
         yield ctx.failed(account, "The account has no Route 53 health check", observed,
                          source=["route53:ListHealthChecks"])
-    for zone in ctx.call("route53", "ListHostedZones").get("HostedZones", []):
+    def one(zone: dict[str, Any]) -> Finding | None:
         zone_id = zone["Id"].rsplit("/", 1)[-1]
         arn = f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}"
         try:
             records = ctx.call("route53", "ListResourceRecordSets", HostedZoneId=zone_id)
         except NotAssessed as exc:
-            yield ctx.not_assessed(arn, exc)
-            continue
+            return ctx.not_assessed(arn, exc)
         routing = [r for r in records.get("ResourceRecordSets", []) if r.get("Type") in ROUTING_TYPES]
         if not routing:
-            continue  # a zone with only SOA, NS, MX or TXT records routes no traffic to endpoints
+            return None  # a zone with only SOA, NS, MX or TXT records routes no traffic to endpoints
         aware = sorted({r["Name"] for r in routing if health_aware(r)})
-        zone_observed = {"zone": zone.get("Name"), "private": bool((zone.get("Config") or {}).get("PrivateZone")),
-                         "routing_records": len(routing), "health_aware_records": aware[:20],
-                         "health_aware_count": len(aware)}
+        observed = {"zone": zone.get("Name"), "private": bool((zone.get("Config") or {}).get("PrivateZone")),
+                    "routing_records": len(routing), "health_aware_records": aware[:20],
+                    "health_aware_count": len(aware)}
         name = zone.get("Name", zone_id).rstrip(".")
         if aware:
-            yield ctx.passed(arn, f"Hosted zone {name} routes {len(aware)} name(s) by endpoint health",
-                             zone_observed)
-        else:
-            yield ctx.failed(arn, f"Hosted zone {name} routes {len(routing)} record(s) without any health check",
-                             zone_observed)
+            return ctx.passed(arn, f"Hosted zone {name} routes {len(aware)} name(s) by endpoint health", observed)
+        return ctx.failed(arn, f"Hosted zone {name} routes {len(routing)} record(s) without any health check",
+                          observed)
+
+    zones = ctx.call("route53", "ListHostedZones").get("HostedZones", [])
+    yield from (f for f in ctx.map(one, zones) if f is not None)

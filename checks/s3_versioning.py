@@ -26,22 +26,21 @@ from scanner.registry import check
 )
 def versioning_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per bucket."""
-    for bucket in buckets(ctx):
+    def one(bucket: dict) -> Finding:
         name, arn = bucket["Name"], bucket["Arn"]
         if bucket["region_error"] is not None:
-            yield ctx.not_assessed(arn, bucket["region_error"])
-            continue
+            return ctx.not_assessed(arn, bucket["region_error"])
         try:
             answer = ctx.call("s3", "GetBucketVersioning", region=bucket["Region"], Bucket=name)
         except NotAssessed as exc:
-            yield ctx.not_assessed(arn, exc)
-            continue
+            return ctx.not_assessed(arn, exc)
         status = answer.get("Status")  # absent when versioning was never enabled
         observed = {"bucket": name, "region": bucket["Region"], "versioning": status or "NeverEnabled",
                     "mfa_delete": answer.get("MFADelete", "Disabled")}
         if status == "Enabled":
-            yield ctx.passed(arn, f"Bucket {name} has versioning enabled", observed)
-        elif status == "Suspended":
-            yield ctx.failed(arn, f"Bucket {name} has versioning suspended", observed)
-        else:
-            yield ctx.failed(arn, f"Bucket {name} has never had versioning enabled", observed)
+            return ctx.passed(arn, f"Bucket {name} has versioning enabled", observed)
+        if status == "Suspended":
+            return ctx.failed(arn, f"Bucket {name} has versioning suspended", observed)
+        return ctx.failed(arn, f"Bucket {name} has never had versioning enabled", observed)
+
+    yield from ctx.map(one, buckets(ctx))
