@@ -64,3 +64,17 @@ def test_group_list_denied_is_not_assessed(aws, scan):
     finding = by_resource(result, lone)
     assert finding.status == "not_assessed"
     assert finding.missing_permission == "autoscaling:DescribeAutoScalingGroups"
+
+
+def test_orchestrator_managed_instance_passes(aws, scan):
+    ec2 = aws.client("ec2", region_name="us-east-1")
+    image = ec2.register_image(Name="node-img", RootDeviceName="/dev/xvda")["ImageId"]
+    node = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "karpenter.sh/nodepool", "Value": "default"}]}],
+    )["Instances"][0]["InstanceId"]
+
+    result = scan([CHECK])
+    assert by_resource(result, node).status == "pass"
+
+    strict = scan([CHECK], options={CHECK: {"managed_tag_keys": ""}})
+    assert by_resource(strict, node).status == "fail"
