@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +135,42 @@ def test_bad_decisions_are_refused(tmp_path):
         with pytest.raises(UsageError, match="no suggestion"):
             h.save_decision(scan_id, Decision("nope", {}, "", "j"))
         assert h.decisions(scan_id) == {}
+
+
+def test_sigkill_while_recording_scans_leaves_whole_scans_only(tmp_path):
+    db = tmp_path / "h.db"
+    first = record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        h.save_decision(first, Decision("identities", {"sec_identities_audit": {"status": "unselected"}}, "", "j"))
+    script = (
+        "import sys\n"
+        "from scanner.store import record_scan\n"
+        "from tests.workflow.fixtures import IAM, base_findings, finding, make_doc\n"
+        "extra = [finding('iam.access_keys_rotated', 'global', IAM + f'u{n}', 'pass', 'ok') for n in range(3000)]\n"
+        "for i in range(1, 200):\n"
+        "    record_scan(make_doc(base_findings() + extra, started=f'2025-02-01T00:{i // 60:02d}:{i % 60:02d}Z'),"
+        " sys.argv[1])\n"
+        "    print(i, flush=True)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-c", script, str(db)], stdout=subprocess.PIPE, cwd=root)
+    try:
+        for _ in range(2):  # two whole scans recorded: the kill lands while later ones are being written
+            assert proc.stdout.readline()
+        time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        proc.stdout.close()
+
+    with open_history(db) as h:
+        assert h.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = h.scans()
+        assert len(rows) >= 3
+        for row in rows:  # every recorded scan is whole: all its findings are there
+            stored = h.conn.execute("SELECT COUNT(*) FROM findings WHERE scan_id = ?", (row.id,)).fetchone()[0]
+            assert stored == sum(row.counts.values())
+        assert h.decisions(first)["identities"].confirmed
+        # Later scans carry the decision, flagged: their extra findings changed the evidence.
+        assert all(h.decisions(r.id)["identities"].state == "evidence_changed" for r in rows[1:])
+    assert record_scan(make_doc(base_findings(), started="2025-03-01T00:00:00Z"), db)  # still usable
