@@ -15,35 +15,37 @@ from scanner.registry import check
     service="ce",
     scope="global",
     severity="medium",
-    description="""Cost Anomaly Detection has at least one monitor (for example the AWS services monitor)
-        and a subscription that sends its anomalies to someone, so an unexpected rise in spend is
-        noticed in hours rather than at the end of the month.""",
+    description="""Cost Anomaly Detection has at least one monitor (for example the AWS services monitor),
+        and every monitor has a subscription that sends its anomalies to someone, so an unexpected rise in
+        spend is noticed within a day rather than at the end of the month. One finding per monitor; one
+        account-level failure when there is none.""",
     remediation="""In Cost Management, create a cost monitor for AWS services (ce create-anomaly-monitor
         --anomaly-monitor MonitorType=DIMENSIONAL,MonitorDimension=SERVICE) and an alert subscription
         with an email or SNS subscriber and an impact threshold.""",
     reads=["ce:GetAnomalyMonitors", "ce:GetAnomalySubscriptions"],
 )
 def anomaly_monitor_exists(ctx: CheckContext) -> Iterator[Finding]:
-    """One account-level finding: pass when a monitor has a subscription with subscribers."""
+    """One finding per monitor (do its anomalies reach someone?), or one account-level failure without any."""
     monitors = ctx.call("ce", "GetAnomalyMonitors").get("AnomalyMonitors", [])
-    subscriptions = ctx.call("ce", "GetAnomalySubscriptions").get("AnomalySubscriptions", []) if monitors else []
-    monitor_arns = {m["MonitorArn"] for m in monitors}
-    alerting = [s for s in subscriptions
-                if s.get("Subscribers") and monitor_arns & set(s.get("MonitorArnList") or [])]
-    observed = {
-        "monitors": [{"name": m.get("MonitorName"), "type": m.get("MonitorType"),
-                      "dimension": m.get("MonitorDimension")} for m in monitors],
-        "subscriptions": [{"name": s.get("SubscriptionName"), "frequency": s.get("Frequency"),
-                           "subscribers": len(s.get("Subscribers") or []),
-                           "monitors": len(s.get("MonitorArnList") or [])} for s in subscriptions],
-    }
-    resource = ctx.account_resource()
-    if alerting:
-        yield ctx.passed(resource, f"{len(monitors)} cost anomaly monitors; subscription "
-                         f"{alerting[0].get('SubscriptionName')} alerts {len(alerting[0]['Subscribers'])} subscribers",
-                         observed)
-    elif monitors:
-        yield ctx.failed(resource, f"{len(monitors)} cost anomaly monitors but no subscription alerts anyone",
-                         observed)
-    else:
-        yield ctx.failed(resource, "Cost Anomaly Detection has no monitor", observed)
+    if not monitors:
+        yield ctx.failed(ctx.account_resource(), "Cost Anomaly Detection has no monitor", {"monitors": 0})
+        return
+    subscriptions = ctx.call("ce", "GetAnomalySubscriptions").get("AnomalySubscriptions", [])
+    for monitor in monitors:
+        arn, name = monitor["MonitorArn"], monitor.get("MonitorName", monitor["MonitorArn"])
+        covering = [s for s in subscriptions if arn in (s.get("MonitorArnList") or [])]
+        alerting = [s for s in covering if s.get("Subscribers")]
+        observed = {
+            "monitor": name, "type": monitor.get("MonitorType"), "dimension": monitor.get("MonitorDimension"),
+            "last_evaluated": monitor.get("LastEvaluatedDate"),
+            "subscriptions": [{"name": s.get("SubscriptionName"), "frequency": s.get("Frequency"),
+                               "subscribers": len(s.get("Subscribers") or [])} for s in covering],
+        }
+        if alerting:
+            first = alerting[0]
+            yield ctx.passed(arn, f"Cost anomaly monitor {name} alerts {len(first['Subscribers'])} subscribers "
+                             f"through {first.get('SubscriptionName')} ({first.get('Frequency', '').lower()})",
+                             observed)
+        else:
+            yield ctx.failed(arn, f"Cost anomaly monitor {name} has no subscription with subscribers: its "
+                             "anomalies reach nobody", observed)

@@ -1,11 +1,13 @@
-"""Right-sizing data: the account is enrolled in AWS Compute Optimizer."""
+"""Right-sizing: the account is enrolled in AWS Compute Optimizer, and its EC2 recommendations say Optimized."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from scanner.context import CheckContext
-from scanner.model import Finding
+from scanner.errors import NotAssessed
+from scanner.model import Finding, Reason
 from scanner.registry import check
 
 
@@ -33,3 +35,70 @@ def enrolled(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.passed(ctx.account_resource(), "Compute Optimizer is active for the account", observed)
     else:
         yield ctx.failed(ctx.account_resource(), f"Compute Optimizer is {status} for the account", observed)
+
+
+def ec2_recommendations(ctx: CheckContext) -> list[dict[str, Any]] | None:
+    """Every EC2 instance recommendation of the region; ``None`` when the account has not opted in."""
+    out: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"nextToken": token} if token else {}
+        # botocore has no paginator for this operation: follow nextToken, one cached read per page.
+        page = ctx.call("compute-optimizer", "GetEC2InstanceRecommendations", absent=("OptInRequiredException",),
+                        **params)
+        if page is None:
+            return None
+        out.extend(page.get("instanceRecommendations", []))
+        token = page.get("nextToken")
+        if not token:
+            return out
+
+
+def _best_option(rec: dict[str, Any]) -> dict[str, Any]:
+    options = sorted(rec.get("recommendationOptions") or [], key=lambda o: o.get("rank", 99))
+    if not options:
+        return {}
+    best = options[0]
+    saving = (best.get("savingsOpportunity") or {}).get("estimatedMonthlySavings") or {}
+    return {"recommended_type": best.get("instanceType"), "performance_risk": best.get("performanceRisk"),
+            "estimated_monthly_savings": saving.get("value"), "currency": saving.get("currency")}
+
+
+@check(
+    id="computeoptimizer.ec2_rightsized",
+    title="EC2 instances are right-sized",
+    service="compute-optimizer",
+    severity="medium",
+    description="""Compute Optimizer finds each analysed EC2 instance Optimized, not Overprovisioned (paying
+        for unused capacity) or Underprovisioned (short of CPU, memory, storage or network throughput). One
+        finding per instance Compute Optimizer has a recommendation for (it needs about 30 hours of
+        metrics); not assessed where the account has not opted in.""",
+    remediation="""Change over- and under-provisioned instances to the recommended type (stop, modify the
+        instance type, start; or update the launch template of the Auto Scaling group), after checking the
+        projected utilisation and platform differences of the recommendation.""",
+    reads=["compute-optimizer:GetEC2InstanceRecommendations"],
+)
+def ec2_rightsized(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per instance recommendation of the region."""
+    recommendations = ec2_recommendations(ctx)
+    if recommendations is None:
+        yield ctx.not_assessed(ctx.account_resource(), NotAssessed(
+            Reason.NOT_ENABLED, "Compute Optimizer is not enabled for the account (OptInRequiredException)",
+            code="OptInRequiredException"))
+        return
+    for rec in recommendations:
+        arn, finding = rec["instanceArn"], rec.get("finding", "")
+        iid = arn.rsplit("/", 1)[-1]
+        label = f"Instance {iid}" + (f" ({rec['instanceName']})" if rec.get("instanceName") else "")
+        observed = {"instance_id": iid, "current_type": rec.get("currentInstanceType"), "finding": finding,
+                    "reasons": rec.get("findingReasonCodes") or [], "look_back_days": rec.get("lookBackPeriodInDays"),
+                    **_best_option(rec)}
+        if finding == "Optimized":
+            yield ctx.passed(arn, f"{label} ({observed['current_type']}) is optimized", observed)
+            continue
+        advice = ""
+        if observed.get("recommended_type"):
+            advice = f"; recommended {observed['recommended_type']}"
+            if observed.get("estimated_monthly_savings"):
+                advice += f", saving about {observed['estimated_monthly_savings']:.2f} {observed['currency']} a month"
+        yield ctx.failed(arn, f"{label} ({observed['current_type']}) is {finding.lower()}{advice}", observed)

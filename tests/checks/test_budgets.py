@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
+from tests.helpers import by_resource
+
 CHECK = "budgets.budget_exists"
 ACCOUNT = "123456789012"
 
@@ -18,31 +20,26 @@ def _budget(aws, name: str, alert: bool) -> None:
         "BudgetType": "COST"}, NotificationsWithSubscribers=notifications)
 
 
-def test_budget_with_alert_passes(aws, scan):
+def test_budgets_with_and_without_alerts(aws, scan):
     _budget(aws, "silent", alert=False)
     _budget(aws, "monthly-total", alert=True)
 
-    (finding,) = scan([CHECK]).findings
+    result = scan([CHECK])
 
-    assert finding.status == "pass" and finding.region == "global"
-    assert finding.evidence.observed["budgets_with_alerts"] == ["monthly-total"]
-    by_name = {b["name"]: b for b in finding.evidence.observed["budgets"]}
-    assert by_name["monthly-total"]["notifications"] == ["ACTUAL GREATER_THAN 80.0%"]
-    assert by_name["silent"]["limit"] == "500 USD"
-
-
-def test_budget_without_alert_fails(aws, scan):
-    _budget(aws, "silent", alert=False)
-
-    (finding,) = scan([CHECK]).findings
-
-    assert finding.status == "fail" and "none sends a notification" in finding.message
+    good = by_resource(result, "budget/monthly-total")
+    assert good.status == "pass" and good.region == "global"
+    assert good.resource == "arn:aws:budgets::123456789012:budget/monthly-total"
+    assert good.evidence.observed["notifications"] == ["ACTUAL GREATER_THAN 80%"]
+    assert good.evidence.observed["limit"] == "500 USD"
+    silent = by_resource(result, "budget/silent")
+    assert silent.status == "fail" and silent.evidence.observed["notifications"] == []
 
 
 def test_no_budget_fails(aws, scan):
     (finding,) = scan([CHECK]).findings
 
-    assert finding.status == "fail" and finding.evidence.observed["budgets"] == []
+    assert finding.status == "fail" and finding.evidence.observed == {"budgets": 0}
+    assert finding.resource == "arn:aws:budgets::123456789012:account"
 
 
 def test_denied_is_not_assessed(aws, scan):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
+from tests.helpers import by_resource
+
 CHECK = "ce.anomaly_monitor_exists"
 MONITOR = "arn:aws:ce::123456789012:anomalymonitor/0b1c2d3e-1111-2222-3333-444455556666"
 
@@ -31,22 +33,20 @@ def _subscription(subscribers: list[dict]) -> dict:
             "Frequency": "DAILY"}
 
 
-def test_monitor_with_subscription_passes(aws, scan):
-    prepare = _stub([_monitor()], [_subscription([{"Address": "finops@example.com", "Type": "EMAIL"}])])
+def test_monitors_with_and_without_subscribers(aws, scan):
+    quiet = {**_monitor(), "MonitorArn": MONITOR.replace("0b1c", "9f9f"), "MonitorName": "team-tags",
+             "MonitorType": "CUSTOM"}
+    prepare = _stub([_monitor(), quiet], [_subscription([{"Address": "finops@example.com", "Type": "EMAIL"}]),
+                                         {**_subscription([]), "MonitorArnList": [quiet["MonitorArn"]]}])
 
-    (finding,) = scan([CHECK], prepare=prepare).findings
+    result = scan([CHECK], prepare=prepare)
 
     prepare.stub.assert_no_pending_responses()
-    assert finding.status == "pass"
-    assert finding.evidence.observed["monitors"] == [{"name": "services", "type": "DIMENSIONAL",
-                                                      "dimension": "SERVICE"}]
-    assert finding.evidence.observed["subscriptions"][0]["subscribers"] == 1
-
-
-def test_monitor_without_subscribers_fails(aws, scan):
-    (finding,) = scan([CHECK], prepare=_stub([_monitor()], [_subscription([])])).findings
-
-    assert finding.status == "fail" and "no subscription" in finding.message
+    good = by_resource(result, MONITOR)
+    assert good.status == "pass" and good.region == "global"
+    assert good.evidence.observed["subscriptions"] == [{"name": "daily", "frequency": "DAILY", "subscribers": 1}]
+    silent = by_resource(result, quiet["MonitorArn"])
+    assert silent.status == "fail" and "reach nobody" in silent.message
 
 
 def test_no_monitor_fails(aws, scan):
@@ -56,6 +56,7 @@ def test_no_monitor_fails(aws, scan):
 
     prepare.stub.assert_no_pending_responses()  # no subscription read when there is no monitor
     assert finding.status == "fail" and finding.message == "Cost Anomaly Detection has no monitor"
+    assert finding.resource == "arn:aws:ce::123456789012:account"
 
 
 def test_denied_is_not_assessed(aws, scan):

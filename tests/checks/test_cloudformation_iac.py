@@ -6,6 +6,8 @@ import json
 
 from botocore.stub import Stubber
 
+from tests.helpers import by_resource
+
 CHECK = "cloudformation.iac_coverage"
 
 
@@ -13,9 +15,15 @@ def _seed(aws) -> None:
     ec2 = aws.client("ec2", region_name="us-east-1")
     image = ec2.register_image(Name="img", RootDeviceName="/dev/xvda")["ImageId"]
     ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)  # by hand, with a root volume
+    key = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    attributes = [{"AttributeName": "pk", "AttributeType": "S"}]
     template = {"Resources": {
         "App": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": image, "InstanceType": "t3.micro"}},
         "Data": {"Type": "AWS::EC2::Volume", "Properties": {"AvailabilityZone": "us-east-1a", "Size": 10}},
+        # moto does not tag tables a stack creates: found through ListStackResources.
+        "Orders": {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "TableName": "orders", "BillingMode": "PAY_PER_REQUEST", "KeySchema": key,
+            "AttributeDefinitions": attributes}},
     }}
     aws.client("cloudformation", region_name="us-east-1").create_stack(
         StackName="app", TemplateBody=json.dumps(template))
@@ -24,41 +32,41 @@ def _seed(aws) -> None:
     extra = ec2.create_volume(AvailabilityZone="us-east-1a", Size=5)["VolumeId"]
     ec2.attach_volume(VolumeId=extra, InstanceId=app_id, Device="/dev/sdf")  # managed through its instance
     ddb = aws.client("dynamodb", region_name="us-east-1")
-    for table, tags in (("by-hand", []), ("by-terraform", [{"Key": "managed-by", "Value": "terraform"}])):
-        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", Tags=tags or [{"Key": "x", "Value": "y"}],
-                         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    for table, tag in (("by-hand", "owner"), ("by-terraform", "managed-by")):
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", Tags=[{"Key": tag, "Value": "x"}],
+                         KeySchema=key, AttributeDefinitions=attributes)
 
 
-def test_share_below_threshold_fails_and_option_lowers_it(aws, scan):
+def test_share_per_kind_with_region_figures(aws, scan):
     _seed(aws)
 
     result = scan([CHECK])
 
-    (finding,) = result.findings
-    assert finding.status == "fail"
-    assert finding.resource == "arn:aws:cloudformation:us-east-1:123456789012:account"
-    observed = finding.evidence.observed
-    assert (observed["resources"], observed["managed"], observed["percent_managed"]) == (7, 3, 42.9)
-    assert observed["by_kind"]["EC2 instance"] == {"total": 2, "managed": 1}
-    assert observed["by_kind"]["DynamoDB table"] == {"total": 2, "managed": 0}
-    assert "DynamoDB table by-hand" in observed["unmanaged_sample"]
-    assert observed["by_kind"]["EBS volume"] == {"total": 3, "managed": 2}
+    assert len(result.findings) == 3
+    instances = by_resource(result, "arn:aws:ec2:us-east-1:123456789012:account")
+    assert instances.status == "fail"
+    assert (instances.evidence.observed["resources"], instances.evidence.observed["managed"]) == (2, 1)
+    volumes = by_resource(result, ":ebs:")
+    assert (volumes.evidence.observed["resources"], volumes.evidence.observed["managed"]) == (3, 2)
+    tables = by_resource(result, ":dynamodb:")
+    assert tables.status == "fail" and tables.evidence.observed["managed"] == 1
+    assert sorted(tables.evidence.observed["unmanaged_sample"]) == ["by-hand", "by-terraform"]
+    assert tables.evidence.observed["region"] == {"resources": 8, "managed": 4, "percent_managed": 50.0}
 
-    relaxed = scan([CHECK], options={CHECK: {"min_percent": 40}})
-    assert relaxed.findings[0].status == "pass"
+    relaxed = scan([CHECK], options={CHECK: {"min_percent": 50}})
+    assert {f.resource.split(":")[2]: f.status.value for f in relaxed.findings} == {
+        "ec2": "pass", "ebs": "pass", "dynamodb": "fail"}
 
 
 def test_other_iac_tag_keys_count(aws, scan):
     _seed(aws)
 
     result = scan([CHECK], options={CHECK: {"iac_tag_keys": "aws:cloudformation:stack-name, managed-by",
-                                            "min_percent": 50}})
+                                            "min_percent": 60}})
 
-    (finding,) = result.findings
-    assert finding.status == "pass"
-    assert finding.evidence.observed["managed"] == 4
-    assert finding.evidence.observed["iac_tag_keys"] == ["aws:cloudformation:stack-name", "managed-by"]
+    tables = by_resource(result, ":dynamodb:")
+    assert tables.status == "pass" and tables.evidence.observed["managed"] == 2
+    assert tables.evidence.observed["iac_tag_keys"] == ["aws:cloudformation:stack-name", "managed-by"]
 
 
 def test_empty_region_has_no_finding(aws, scan):
@@ -73,8 +81,6 @@ def test_tagging_api_denied_is_not_assessed(aws, scan):
         stub.add_client_error("get_resources", "AccessDeniedException", "denied", 400)
         stub.activate()
 
-    result = scan([CHECK], prepare=prepare)
-
-    (finding,) = result.findings
+    (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed"
     assert finding.missing_permission == "tag:GetResources"

@@ -38,3 +38,67 @@ def test_denied_is_not_assessed(aws, scan):
 
     assert finding.status == "not_assessed"
     assert finding.missing_permission == "compute-optimizer:GetEnrollmentStatus"
+
+
+RIGHTSIZED = "computeoptimizer.ec2_rightsized"
+
+
+def _rec(iid: str, finding: str, current: str, best: str | None = None, saving: float | None = None) -> dict:
+    rec = {"instanceArn": f"arn:aws:ec2:us-east-1:123456789012:instance/{iid}", "accountId": "123456789012",
+           "instanceName": f"app-{iid[-1]}", "currentInstanceType": current, "finding": finding,
+           "lookBackPeriodInDays": 14.0, "recommendationOptions": []}
+    if best:
+        option = {"instanceType": best, "rank": 1, "performanceRisk": 1.0}
+        if saving is not None:
+            option["savingsOpportunity"] = {"savingsOpportunityPercentage": 40.0,
+                                            "estimatedMonthlySavings": {"currency": "USD", "value": saving}}
+        rec["recommendationOptions"] = [{"instanceType": current, "rank": 2}, option]
+    return rec
+
+
+def test_recommendations_over_pages(aws, scan):
+    def prepare(target):
+        stub = Stubber(target.collector.client("compute-optimizer", "us-east-1"))
+        stub.add_response("get_ec2_instance_recommendations", {
+            "instanceRecommendations": [_rec("i-0000000000000000a", "Optimized", "m7g.large"),
+                                        _rec("i-0000000000000000b", "Overprovisioned", "m5.4xlarge", "m7g.xlarge",
+                                             412.5)],
+            "nextToken": "page-2"}, {})
+        stub.add_response("get_ec2_instance_recommendations", {
+            "instanceRecommendations": [_rec("i-0000000000000000c", "Underprovisioned", "t3.micro", "t3.medium")]},
+            {"nextToken": "page-2"})
+        stub.activate()
+        prepare.stub = stub
+
+    result = scan([RIGHTSIZED], prepare=prepare)
+
+    prepare.stub.assert_no_pending_responses()
+    statuses = {f.resource.rsplit("/", 1)[-1]: f for f in result.findings}
+    assert statuses["i-0000000000000000a"].status == "pass"
+    over = statuses["i-0000000000000000b"]
+    assert over.status == "fail" and "m7g.xlarge" in over.message and "412.50 USD" in over.message
+    assert over.evidence.observed["recommended_type"] == "m7g.xlarge"
+    assert statuses["i-0000000000000000c"].status == "fail"
+    assert statuses["i-0000000000000000c"].evidence.observed["finding"] == "Underprovisioned"
+
+
+def test_not_opted_in_is_not_enabled(aws, scan):
+    (finding,) = scan([RIGHTSIZED], prepare=_rec_error("OptInRequiredException")).findings
+
+    assert finding.status == "not_assessed" and finding.reason.value == "not_enabled"
+    assert not scan([RIGHTSIZED], prepare=_rec_error("OptInRequiredException")).partial
+
+
+def test_recommendations_denied(aws, scan):
+    (finding,) = scan([RIGHTSIZED], prepare=_rec_error("AccessDeniedException")).findings
+
+    assert finding.missing_permission == "compute-optimizer:GetEC2InstanceRecommendations"
+
+
+def _rec_error(code: str):
+    def prepare(target):
+        stub = Stubber(target.collector.client("compute-optimizer", "us-east-1"))
+        stub.add_client_error("get_ec2_instance_recommendations", code, "no", 400)
+        stub.activate()
+
+    return prepare
