@@ -6,11 +6,14 @@ it into Markdown, HTML (jinja2, autoescaped, self-contained) or JSON.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections import defaultdict
 from typing import Any
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from scanner.model import Severity
 from scanner.store import Decision, check_ids, scan_id_for
@@ -201,6 +204,7 @@ tr { border-bottom: 1px solid #e3e6ea; } .mono { font-family: ui-monospace, mono
 .small { font-size: 85%; } .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
 .card { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 14px; }
 .card .n { font-size: 1.6em; font-weight: 600; }
+.nowrap { white-space: nowrap; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 4px; background: #eef0f3; font-size: 90%; }
 """
 
@@ -220,17 +224,19 @@ def _md_filter() -> Any:
     return md_escape
 
 
+def csp_hash(text: str) -> str:
+    """The CSP source expression (``'sha256-...'``) allowing exactly this inline block."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
 def _css_and_policy() -> tuple[str, str]:
+    """The stylesheet (the report's, when the reports package has one, plus ours) and a policy allowing only it."""
     try:
-        from reports.html import base_css, csp_hash
+        from reports.html import base_css
+
         css = base_css() + LOCAL_CSS
     except (ImportError, OSError):
         css = LOCAL_CSS
-
-        def csp_hash(text: str) -> str:
-            import base64
-            import hashlib
-            return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
     policy = f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'"
     return css, policy
 
@@ -250,5 +256,6 @@ def render(report: dict[str, Any], fmt: str) -> str:
         return _environment(False).get_template("drift.md.j2").render(r=report)
     if fmt == "html":
         css, policy = _css_and_policy()
-        return _environment(True).get_template("drift.html.j2").render(r=report, css=css, csp=policy)
+        # Our own stylesheet, not account data: inserted as is, so the CSP hash matches the block.
+        return _environment(True).get_template("drift.html.j2").render(r=report, css=Markup(css), csp=policy)
     raise ValueError(f"unknown drift format {fmt!r}")

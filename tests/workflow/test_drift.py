@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 
 import pytest
 
 from scanner.cli import main
-from scanner.drift import compare, render
+from scanner.drift import compare, csp_hash, render
 from scanner.store import Decision, open_history, record_scan
 from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
 
@@ -66,6 +67,8 @@ def test_renderings(pair):
     html = render(report, "html")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "Content-Security-Policy" in html and "<link" not in html  # self-contained
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert csp_hash(css) in unescape(html)  # the policy allows exactly our stylesheet
     assert "IAM user carol" in html
     assert json.loads(render(report, "json"))["summary"]["new_failures"] == 2
 
