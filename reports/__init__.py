@@ -1,11 +1,56 @@
-"""Report renderers: HTML, Markdown, CSV from a scan document."""
+"""Report renderers: HTML, Markdown, CSV from a scan document.
+
+``render_reports(doc, out, formats)`` writes the reports a scan asked for; the pieces (escaping and
+CSV-safety helpers, the base stylesheet, the view of a scan) are importable for other renderers.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from reports.html import base_css, content_security_policy, csp_hash, render_html
+from reports.markdown import render_markdown
+from reports.safety import MdSafe, anchor, csv_safe, md_escape, one_line
+from reports.tables import findings_csv, register_csv, write_csv
+from reports.view import ReportView, build_view
+from scanner.fsutil import atomic_write
+
+__all__ = [
+    "FORMAT_FILES", "MdSafe", "ReportView", "anchor", "base_css", "build_view", "content_security_policy",
+    "csp_hash", "csv_safe", "findings_csv", "md_escape", "one_line", "register_csv", "render_html",
+    "render_markdown", "render_reports", "report_files", "write_csv",
+]
+
+# Output files per --format name ("csv" is both CSV files); scan.json ("json") is the scanner's.
+FORMAT_FILES = {
+    "html": ("report.html",),
+    "md": ("report.md",),
+    "csv": ("findings.csv", "risk-register.csv"),
+}
+_RENDER = {
+    "report.html": render_html,
+    "report.md": render_markdown,
+    "findings.csv": findings_csv,
+    "risk-register.csv": register_csv,
+}
+
+
+def report_files(formats: list[str] | tuple[str, ...]) -> list[str]:
+    """The file names ``formats`` produce, in a fixed order; unknown names raise ``ValueError``."""
+    unknown = [f for f in formats if f not in FORMAT_FILES and f != "json"]
+    if unknown:
+        raise ValueError(f"unknown report format {unknown[0]!r}; choose from {', '.join(FORMAT_FILES)}")
+    return [name for fmt, names in FORMAT_FILES.items() if fmt in formats for name in names]
+
 
 def render_reports(doc: dict[str, Any], out: Path, formats: list[str]) -> list[Path]:
-    """Write the reports named in ``formats`` into ``out``; returns the paths written."""
-    return []
+    """Write the reports named in ``formats`` into ``out``; returns the paths written.
+
+    Each file is written atomically with mode 0600 (reports describe the account's weaknesses).
+    """
+    names = report_files(formats)
+    if not names:
+        return []
+    view = build_view(doc)
+    return [atomic_write(Path(out) / name, _RENDER[name](view)) for name in names]

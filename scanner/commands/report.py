@@ -1,0 +1,126 @@
+"""``wa-scan report SCAN.json``: render the reports again from a stored scan, without calling AWS."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import UsageError
+
+ORDER = 40
+FORMATS = ("html", "md", "csv", "json")
+DEFAULT_FORMATS = "html,md,csv"
+# The scan.json major version this renderer understands.
+SCHEMA_MAJOR = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``report`` to the CLI."""
+    p = sub.add_parser(
+        "report", help="render report.html, report.md and the CSVs again from a stored scan.json",
+        description="Render the reports of a stored scan (scan.json) again, for instance after upgrading "
+                    "wa-scan or to write them somewhere else. Makes no AWS call. Reports in the scan's own "
+                    "directory are regenerated in place; in any other directory an existing report file is "
+                    "only replaced with --force.",
+        epilog="examples:\n  wa-scan report wa-scan-results/123456789012-20260302T101430Z/scan.json\n"
+               "  wa-scan report scan.json --out review-pack/ --format html,csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("scan", type=Path, metavar="SCAN.json", help="a scan.json written by wa-scan")
+    p.add_argument("--out", type=Path, metavar="DIR", help="write the reports into DIR (default: the directory "
+                   "of SCAN.json)")
+    p.add_argument("--format", default=DEFAULT_FORMATS, metavar="LIST",
+                   help=f"outputs, comma-separated from {','.join(FORMATS)} (default: {DEFAULT_FORMATS}; "
+                        "csv is findings.csv and risk-register.csv; json copies scan.json into --out)")
+    p.add_argument("--force", action="store_true", help="replace report files already in --out")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
+    p.set_defaults(func=run)
+
+
+def parse_formats(value: str) -> list[str]:
+    """``html,md`` -> ``["html", "md"]``; unknown or empty lists raise ``UsageError``."""
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise UsageError(f"--format: unknown output {bad[0]!r}; choose from {', '.join(FORMATS)}")
+    if not formats:
+        raise UsageError("--format: name at least one output")
+    return list(dict.fromkeys(formats))
+
+
+def load_scan(path: Path) -> dict[str, Any]:
+    """The scan document at ``path``; anything that is not a wa-scan scan.json raises ``UsageError``."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory; name its scan.json") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        doc = json.loads(raw)
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not a scan document (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list) or "account" not in doc:
+        raise UsageError(f"{path}: not a wa-scan scan document (no account and findings)")
+    major = str(doc.get("schema_version", "")).partition(".")[0]
+    if not major.isdigit():
+        raise UsageError(f"{path}: not a wa-scan scan document (no schema_version)")
+    if int(major) > SCHEMA_MAJOR:
+        raise UsageError(f"{path}: written by a newer wa-scan (schema {doc['schema_version']}); upgrade wa-scan")
+    if not all(isinstance(f, dict) for f in doc["findings"]):
+        raise UsageError(f"{path}: malformed scan document (findings must be objects)")
+    return doc
+
+
+def check_targets(scan: Path, out: Path, names: list[str], force: bool) -> None:
+    """Refuse to replace report files that do not belong to this scan, unless ``force``.
+
+    Reports beside the scan's own scan.json are derived from it, so regenerating them loses nothing;
+    in another directory they may belong to another scan or be someone's edited copy.
+    """
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a directory")
+    if force or _same_dir(scan.parent, out):
+        return
+    existing = [name for name in names if (out / name).exists()]
+    if existing:
+        raise UsageError(f"{out / existing[0]} already exists; choose another --out or pass --force")
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the reports of a stored scan."""
+    from reports import render_reports, report_files
+    from scanner.fsutil import atomic_write
+
+    formats = parse_formats(args.format)
+    doc = load_scan(args.scan)
+    out: Path = args.out if args.out is not None else args.scan.parent
+    copy_json = "json" in formats and not _same_dir(args.scan.parent, out)
+    names = report_files(formats) + (["scan.json"] if copy_json else [])
+    check_targets(args.scan, out, names, args.force)
+    try:
+        written = render_reports(doc, out, [f for f in formats if f != "json"])
+        if copy_json:
+            written.append(atomic_write(out / "scan.json", args.scan.read_bytes()))
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise UsageError(f"{args.scan}: malformed scan document ({type(exc).__name__}: {exc})") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write reports to {out}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        listing = ", ".join(p.name for p in written) or "nothing"
+        print(f"Reports written to {out} ({listing})", file=sys.stderr)
+    return 0
