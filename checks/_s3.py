@@ -18,8 +18,8 @@ def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
     GetBucketLocation per bucket; a bucket whose region cannot be read carries ``region_error``.
     """
     listed = ctx.call("s3", "ListBuckets", region=ctx.api_region).get("Buckets", [])
-    out = []
-    for bucket in listed:
+
+    def locate(bucket: dict[str, Any]) -> dict[str, Any]:
         name = bucket["Name"]
         region = bucket.get("BucketRegion")
         error = None
@@ -30,9 +30,9 @@ def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
                 region = "eu-west-1" if region == "EU" else region  # legacy value of the oldest buckets
             except NotAssessed as exc:
                 error = exc
-        out.append({"Name": name, "Region": region, "Arn": f"arn:{ctx.partition}:s3:::{name}",
-                    "region_error": error})
-    return out
+        return {"Name": name, "Region": region, "Arn": f"arn:{ctx.partition}:s3:::{name}", "region_error": error}
+
+    return ctx.map(locate, listed)
 
 
 def account_public_access_block(ctx: CheckContext) -> dict[str, bool]:
