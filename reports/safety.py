@@ -16,9 +16,12 @@ from typing import Any
 # Characters that start a formula in Excel, LibreOffice and Google Sheets (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-# Inline Markdown syntax (CommonMark + GitHub extensions: tables, strikethrough, math). Escaped with a
-# backslash; block syntax (#, >, lists) cannot trigger because values never start a line.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()|~$!])")
+# Inline Markdown syntax (CommonMark + GitHub extensions: tables, strikethrough, math, e-mail
+# autolinks). Escaped with a backslash; block syntax (#, >, lists) cannot trigger because values never
+# start a line, and with [ ] escaped no link or image can form, so ( ) and ! stay readable.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$@])")
+# GitHub turns bare URLs into links; a backslash-escaped slash or dot keeps them plain text.
+_MD_AUTOLINK = re.compile(r"(?i)(://|www\.)")
 _WHITESPACE = re.compile(r"\s+")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -55,7 +58,8 @@ def md_escape(value: Any) -> str:
         return value
     text = _WHITESPACE.sub(" ", as_text(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_AUTOLINK.sub(lambda m: m.group(1).replace("/", "\\/").replace(".", "\\."), text)
 
 
 def csv_safe(value: Any) -> Any:

@@ -36,9 +36,9 @@ REASON_TEXT = {
     "interrupted": "The scan was interrupted",
 }
 BASELINE_FIGURES = (
-    ("high_risk_pct", "had High risk"),
-    ("high_or_medium_pct", "had High or Medium risk"),
-    ("well_architected_pct", "were rated Well-Architected"),
+    ("high_risk_pct", "High risk"),
+    ("high_or_medium_pct", "High or Medium risk"),
+    ("well_architected_pct", "rated Well-Architected"),
 )
 # Findings listed under one choice before the rest are left to the findings-by-check section.
 CHOICE_FINDINGS_SHOWN = 25
@@ -128,6 +128,7 @@ class BaselineView:
 
     text: str
     figures: list[tuple[str, float, str]]  # (key, percent, phrase)
+    source: str = ""
 
 
 @dataclass
@@ -227,6 +228,7 @@ class ImprovementView:
     score: float | None
     remediation: str
     anchor: str
+    pillars: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -378,7 +380,7 @@ def _baseline(raw: Any) -> BaselineView | None:
     text = as_text(raw.get("text"))
     if not text and not figures:
         return None
-    return BaselineView(text=text, figures=figures)
+    return BaselineView(text=text, figures=figures, source=as_text(raw.get("source")))
 
 
 def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> ReportView:
@@ -556,12 +558,12 @@ def _improvements(raw: list[dict[str, Any]], checks: list[CheckView],
                 removes={"HIGH": _int(removes.get("HIGH")), "MEDIUM": _int(removes.get("MEDIUM"))},
                 score=float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None,
                 remediation=as_text(i.get("remediation")) or (known.remediation if known else ""),
-                anchor=anchor("check", cid)))
+                anchor=anchor("check", cid), pillars=list(known.pillars) if known else []))
         return out, False
     failing = [c for c in checks if c.counts["fail"]]
     return [ImprovementView(check=c.id, title=c.title, severity=c.severity, failing=c.counts["fail"],
                             questions=list(check_labels.get(c.id, [])), removes={"HIGH": 0, "MEDIUM": 0},
-                            score=None, remediation=c.remediation, anchor=c.anchor)
+                            score=None, remediation=c.remediation, anchor=c.anchor, pillars=list(c.pillars))
             for c in failing], bool(failing)
 
 

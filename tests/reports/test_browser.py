@@ -59,6 +59,8 @@ def test_filters_hide_and_show(browser: Any, fixture_report: Path) -> None:
         assert not sec2.is_visible() and rel9.is_visible()
         assert not page.locator("[id='check-s3.bucket_not_public']").is_visible(), "checks of other pillars hide"
         assert page.locator("[id='check-backup.resources_protected']").is_visible()
+        assert not page.locator("#plan li", has_text="S3 buckets are not public").is_visible()
+        assert page.locator("#plan li", has_text="Data stores are backed up").is_visible()
 
         page.select_option("#filter-pillar", "")
         page.select_option("#filter-risk", "HIGH")

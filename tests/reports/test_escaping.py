@@ -18,7 +18,8 @@ from tests.reports.parsing import Page, csv_rows
 # Text a hostile resource name, tag or message could carry; biased towards markup characters.
 MARKUP = st.sampled_from(["<", ">", "&", '"', "'", "</td>", "<script>", "</script>", "|", "`", "*", "_", "[",
                           "](", "!", "\n", "\r", "\t", "=", "+", "-", "@", "\\", "<!--", "-->", "&lt;", "{{", "}}",
-                          "<img src=x onerror=alert(1)>", "javascript:", "#", "~", "$"])
+                          "<img src=x onerror=alert(1)>", "javascript:", "#", "~", "$",
+                          "https://evil.example", "WWW.", "a@b.example"])
 TEXT = st.lists(st.one_of(MARKUP, st.text(min_size=1, max_size=6)), min_size=1, max_size=8).map("".join)
 
 # Where account data lands in the fixture: finding fields, tags in observed values, names in suggestions.
@@ -98,6 +99,7 @@ def test_random_account_data_never_breaks_markdown(values: dict[str, str]) -> No
     baseline = _plain("md")
     text = render_markdown(build_view(_seed(sample_doc(), values), metadata={}))
     assert "<" not in text, "no HTML tag can reach the Markdown"
+    assert "://" not in text and "www." not in text.lower(), "no bare URL becomes a link"
     assert len(text.splitlines()) == len(baseline.splitlines()), "no value adds or removes a line"
     for seeded, plain in zip(text.splitlines(), baseline.splitlines(), strict=True):
         if plain.startswith("|"):
@@ -128,8 +130,10 @@ def test_csv_safe() -> None:
 
 
 def test_md_escape() -> None:
-    assert md_escape("<b>x</b> | [a](b) *c* _d_ `e`") == (
-        r"&lt;b&gt;x&lt;/b&gt; \| \[a\]\(b\) \*c\* \_d\_ \`e\`")
+    assert md_escape("<b>x</b> | [a](b) *c* _d_ `e` ~~s~~ $m$") == (
+        r"&lt;b&gt;x&lt;/b&gt; \| \[a\](b) \*c\* \_d\_ \`e\` \~\~s\~\~ \$m\$")
+    assert md_escape("see https://evil.example or www.evil.example or a@evil.example") == (
+        r"see https:\/\/evil.example or www\.evil.example or a\@evil.example"), "no autolinks"
     assert md_escape("a\nb\r\n\tc") == "a b c"
     assert md_escape("&lt;") == "&amp;lt;", "an entity in data stays text"
     assert md_escape(None) == "" and md_escape(3) == "3"

@@ -91,8 +91,8 @@ def test_choices_show_suggestion_findings_evidence_and_remediation(page: Page) -
 
 
 def test_baseline_is_shown_beside_the_suggestion(page: Page) -> None:
-    assert "42% had High risk" in page.text and "71% had High or Medium risk" in page.text
-    assert "77% were rated Well-Architected" in page.text
+    assert "42% High risk" in page.text and "71% High or Medium risk" in page.text
+    assert "77% rated Well-Architected" in page.text and "Identity was among the most common gaps." in page.text
 
 
 def test_improvement_plan_keeps_the_mapping_order(page: Page, html: str) -> None:
