@@ -43,7 +43,8 @@ def anomaly_monitor_exists(ctx: CheckContext) -> Iterator[Finding]:
         }
         if alerting:
             first = alerting[0]
-            yield ctx.passed(arn, f"Cost anomaly monitor {name} alerts {len(first['Subscribers'])} subscribers "
+            count = len(first["Subscribers"])
+            yield ctx.passed(arn, f"Cost anomaly monitor {name} alerts {count} subscriber{'s' if count != 1 else ''} "
                              f"through {first.get('SubscriptionName')} ({first.get('Frequency', '').lower()})",
                              observed)
         else:

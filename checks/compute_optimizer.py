@@ -89,16 +89,17 @@ def ec2_rightsized(ctx: CheckContext) -> Iterator[Finding]:
     for rec in recommendations:
         arn, finding = rec["instanceArn"], rec.get("finding", "")
         iid = arn.rsplit("/", 1)[-1]
-        label = f"Instance {iid}" + (f" ({rec['instanceName']})" if rec.get("instanceName") else "")
+        label = f"Instance {iid}" + (f" ({rec['instanceName']})" if rec.get("instanceName") else "") + \
+            f" [{rec.get('currentInstanceType')}]"
         observed = {"instance_id": iid, "current_type": rec.get("currentInstanceType"), "finding": finding,
                     "reasons": rec.get("findingReasonCodes") or [], "look_back_days": rec.get("lookBackPeriodInDays"),
                     **_best_option(rec)}
         if finding == "Optimized":
-            yield ctx.passed(arn, f"{label} ({observed['current_type']}) is optimized", observed)
+            yield ctx.passed(arn, f"{label} is optimized", observed)
             continue
         advice = ""
         if observed.get("recommended_type"):
             advice = f"; recommended {observed['recommended_type']}"
             if observed.get("estimated_monthly_savings"):
                 advice += f", saving about {observed['estimated_monthly_savings']:.2f} {observed['currency']} a month"
-        yield ctx.failed(arn, f"{label} ({observed['current_type']}) is {finding.lower()}{advice}", observed)
+        yield ctx.failed(arn, f"{label} is {finding.lower()}{advice}", observed)

@@ -62,10 +62,11 @@ def lifecycle_configured(ctx: CheckContext) -> Iterator[Finding]:
                     "actions": sorted({a for r in enabled for a in rule_actions(r)})}
         sources = ["s3:ListBuckets", "s3:GetBucketLifecycleConfiguration"]
         if enabled:
-            yield ctx.passed(arn, f"Bucket {name} has {len(enabled)} enabled lifecycle rules: "
+            rules_word = "rule" if len(enabled) == 1 else "rules"
+            yield ctx.passed(arn, f"Bucket {name} has {len(enabled)} enabled lifecycle {rules_word}: "
                              + ", ".join(observed["actions"]), observed, source=sources)
         elif rules:
-            yield ctx.failed(arn, f"Bucket {name} has {len(rules)} lifecycle rules, none enabled", observed,
+            yield ctx.failed(arn, f"Bucket {name} has lifecycle rules, none enabled with an action", observed,
                              source=sources)
         else:
             yield ctx.failed(arn, f"Bucket {name} has no lifecycle rules", observed, source=sources)

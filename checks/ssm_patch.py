@@ -40,6 +40,10 @@ def _age_days(when: Any) -> int | None:
     return (datetime.now(UTC) - when).days
 
 
+def _ago(days: int) -> str:
+    return "less than a day ago" if days < 1 else ("1 day ago" if days == 1 else f"{days} days ago")
+
+
 @check(
     id="ssm.patch_compliance",
     title="Instances are patched by Patch Manager",
@@ -92,11 +96,10 @@ def patch_compliance(ctx: CheckContext) -> Iterator[Finding]:
             problems.append(f"{counts['FailedCount']} failed")
         if counts["InstalledPendingRebootCount"]:
             problems.append(f"{counts['InstalledPendingRebootCount']} pending reboot")
+        operation = str(state.get("Operation") or "operation").lower()
         if age is None or age > max_age:
-            when = "never" if age is None else f"{age} days ago"
-            problems.append(f"last patch {str(state.get('Operation') or 'operation').lower()} {when}")
+            problems.append(f"last patch {operation} {'never' if age is None else _ago(age)}")
         if problems:
             yield ctx.failed(arn, f"{label} is not patch compliant: " + ", ".join(problems), observed)
         else:
-            yield ctx.passed(arn, f"{label} is patch compliant (last {str(state.get('Operation')).lower()} "
-                             f"{age} days ago)", observed)
+            yield ctx.passed(arn, f"{label} is patch compliant (last {operation} {_ago(age)})", observed)

@@ -50,3 +50,12 @@ def test_denied_is_not_assessed(aws, scan):
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.missing_permission == "budgets:ViewBudget"
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("budgets.budget_exists",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

@@ -74,3 +74,12 @@ def test_unreadable_regions_are_never_a_fail(aws, scan):
     assert {f.region: f.status.value for f in result.findings} == {"us-east-1": "not_assessed",
                                                                    "eu-west-1": "not_assessed"}
     assert {f.missing_permission for f in result.findings} == {"codepipeline:ListPipelines"}
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("codepipeline.pipelines_exist",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

@@ -64,3 +64,12 @@ def test_describe_volumes_denied(aws, scan):
 
     assert [(f.status.value, f.missing_permission) for f in result.findings] == [
         ("not_assessed", "ec2:DescribeVolumes")] * 2
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("ec2.volumes_gp3", "ec2.volumes_attached",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

@@ -53,3 +53,12 @@ def test_describe_denied_is_not_assessed(aws, scan):
 
     (finding,) = result.findings
     assert finding.status == "not_assessed" and finding.missing_permission == "ec2:DescribeInstances"
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("ec2.current_generation_types",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

@@ -49,3 +49,12 @@ def test_denied_lifecycle_read_is_not_assessed_per_bucket(aws, scan):
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.resource == "arn:aws:s3:::secret-stuff"
     assert finding.missing_permission == "s3:GetLifecycleConfiguration"
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("s3.lifecycle_configured",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

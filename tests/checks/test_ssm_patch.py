@@ -80,3 +80,12 @@ def test_denied_is_not_assessed_per_instance(aws, scan):
     assert {f.status.value for f in result.findings} == {"not_assessed"}
     assert by_resource(result, first).missing_permission == "ssm:DescribeInstancePatchStates"
     assert by_resource(result, second).reason.value == "access_denied"
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("ssm.patch_compliance",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

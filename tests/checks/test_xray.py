@@ -85,3 +85,12 @@ def test_denied_reads_are_not_assessed(aws, scan):
     assert {f.check: f.missing_permission for f in result.findings} == {
         "lambda.xray_tracing": "lambda:ListFunctions", "apigateway.xray_tracing": "apigateway:GET"}
     assert by_resource(result, f"/restapis/{api}").check == "apigateway.xray_tracing"
+
+
+def test_demo_shows_pass_and_fail(demo_scan):
+    doc, _ = demo_scan
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in ("lambda.xray_tracing", "apigateway.xray_tracing",):
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id != "ec2.burstable_credits_ok":
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])
