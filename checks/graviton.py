@@ -31,8 +31,9 @@ def is_graviton(instance: dict[str, Any]) -> bool:
     service="ec2",
     severity="info",
     description="""At least min_percent of the region's running EC2 instances use AWS Graviton (arm64)
-        processors, which give the best price performance and use up to 60% less energy than comparable
-        x86 instances. One finding per region with running instances, with the figures.""",
+        processors, for which AWS cites the best price performance in EC2 and up to 60% less energy than
+        comparable instances for the same performance. One finding per region with running instances, with
+        the figures; a low share is a prompt to evaluate arm64, not proof of a wrong choice.""",
     remediation="""Move workloads whose software runs on arm64 (most Linux, interpreted and JVM workloads,
         containers built for multiple architectures) to the Graviton variant of their family, e.g. m7g for
         m7i; start with stateless tiers behind a load balancer.""",
