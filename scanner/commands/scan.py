@@ -38,7 +38,8 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", default="json,html,md,csv", metavar="LIST",
                    help=f"outputs to write, comma-separated from {','.join(FORMATS)} "
                         "(default: all; scan.json is always written)")
-    p.add_argument("--mapping", type=Path, metavar="FILE", help="your own check-to-WA-choice mapping file")
+    p.add_argument("--mapping", type=Path, metavar="FILE",
+                   help="your own check-to-WA-choice mapping: a TOML or JSON file, or a directory of them")
     p.add_argument("--lens", type=Path, metavar="FILE",
                    help="your own lens (WA Tool custom-lens JSON) instead of the default lens")
     p.add_argument("--workers", type=int, default=16, metavar="N",
@@ -63,9 +64,15 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
         raise UsageError(f"--format: unknown output {bad[0]!r}; choose from {', '.join(FORMATS)}")
     if args.workers < 1 or args.max_attempts < 1:
         raise UsageError("--workers and --max-attempts must be at least 1")
-    for path, flag in ((args.mapping, "--mapping"), (args.lens, "--lens")):
-        if path is not None and not path.is_file():
-            raise UsageError(f"{flag} {path}: no such file")
+    if args.lens is not None and not args.lens.is_file():
+        raise UsageError(f"--lens {args.lens}: no such file")
+    if args.mapping is not None and not args.mapping.exists():
+        raise UsageError(f"--mapping {args.mapping}: no such file or directory")
+    if args.lens is not None or args.mapping is not None:
+        # Fail before the scan, not after it: a bad lens or mapping costs nothing to find now.
+        from mappings.bundle import load_bundle
+
+        load_bundle(args.lens, args.mapping)
     available = discover(plugins=not args.no_plugins)
     return ScanOptions(
         regions=_split(args.region),
