@@ -77,6 +77,8 @@ def _best_option(rec: dict[str, Any]) -> dict[str, Any]:
         instance type, start; or update the launch template of the Auto Scaling group), after checking the
         projected utilisation and platform differences of the recommendation.""",
     reads=["compute-optimizer:GetEC2InstanceRecommendations"],
+    # Compute Optimizer authorises this read only with the EC2 describe permission as well.
+    permissions=["ec2:DescribeInstances"],
 )
 def ec2_rightsized(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per instance recommendation of the region."""
