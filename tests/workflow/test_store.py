@@ -174,3 +174,14 @@ def test_sigkill_while_recording_scans_leaves_whole_scans_only(tmp_path):
         # Later scans carry the decision, flagged: their extra findings changed the evidence.
         assert all(h.decisions(r.id)["identities"].state == "evidence_changed" for r in rows[1:])
     assert record_scan(make_doc(base_findings(), started="2025-03-01T00:00:00Z"), db)  # still usable
+
+
+def test_an_id_already_in_the_document_is_kept(tmp_path):
+    doc = make_doc(base_findings())
+    doc["scan_id"] = scan_id_for(doc)  # as a scan that writes its id into scan.json before recording
+    path = tmp_path / "scan.json"
+    path.write_text(json.dumps(doc))
+    assert record_scan(doc, tmp_path / "h.db") == doc["scan_id"]
+    with open_history(tmp_path / "h.db") as h:
+        assert h.resolve(str(path)) == doc["scan_id"]
+        assert h.load(doc["scan_id"])["scan_id"] == doc["scan_id"]
