@@ -56,9 +56,9 @@ def proposal(suggestion: dict[str, Any]) -> dict[str, dict[str, str]]:
             for c in suggestion.get("choices") or [] if c.get("suggestion") in ACCEPTED_STATUS}
 
 
-def has_evidence(suggestion: dict[str, Any]) -> bool:
-    """True when any choice of the question rests on automated evidence."""
-    return any(c.get("findings") or c.get("checks") or c.get("suggestion") not in (None, "unknown")
+def has_evidence(suggestion: dict[str, Any], findings: dict[str, dict[str, Any]]) -> bool:
+    """True when any choice of the question rests on findings of this scan (a check mapped but not run is none)."""
+    return any(c.get("suggestion") not in (None, "unknown") or choice_findings(c, findings)
                for c in suggestion.get("choices") or [])
 
 
@@ -86,6 +86,7 @@ def questions_to_review(doc: dict[str, Any], decisions: dict[str, Decision], *, 
     ``include_unmapped``; ``only`` (question ids or labels like "SEC 2") narrows to those questions.
     """
     wanted = {o.strip().lower() for o in only or []}
+    findings = {f["id"]: f for f in doc.get("findings") or []}
     out = []
     for s in doc.get("suggestions") or []:
         if wanted and s["question"].lower() not in wanted and str(s.get("label", "")).lower() not in wanted:
@@ -93,7 +94,7 @@ def questions_to_review(doc: dict[str, Any], decisions: dict[str, Decision], *, 
         decided = decisions.get(s["question"])
         if decided is not None and decided.confirmed and not revisit and not wanted:
             continue
-        if not wanted and not include_unmapped and not has_evidence(s) and decided is None:
+        if not wanted and not include_unmapped and not has_evidence(s, findings) and decided is None:
             continue
         out.append(s)
     return out

@@ -48,7 +48,7 @@ def export_review(history: History, scan_id: str, path: Path, *, include_unmappe
     count = 0
     for s in doc.get("suggestions") or []:
         decision = decisions.get(s["question"])
-        if not include_unmapped and not has_evidence(s) and decision is None:
+        if not include_unmapped and not has_evidence(s, findings) and decision is None:
             continue
         count += 1
         confirmed = decision is not None and decision.confirmed
