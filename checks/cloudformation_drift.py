@@ -29,6 +29,11 @@ def age_days(when: Any, now: datetime | None = None) -> int | None:
     return max(0, ((now or datetime.now(UTC)) - when).days)
 
 
+def ago(days: int) -> str:
+    """``today``, ``1 day ago`` or ``N days ago``."""
+    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
+
+
 @check(
     id="cloudformation.no_drift",
     title="CloudFormation stacks have not drifted",
@@ -58,7 +63,7 @@ def no_drift(ctx: CheckContext) -> Iterator[Finding]:
         observed = {"stack": name, "stack_status": stack.get("StackStatus"), "drift_status": status,
                     "last_drift_check_days_ago": age, "max_check_age_days": max_age,
                     "nested": bool(stack.get("ParentId"))}
-        when = f"{age} days ago" if age is not None else "at an unknown time"
+        when = ago(age) if age is not None else "at an unknown time"
         if status == "DRIFTED":
             yield ctx.failed(arn, f"Stack {name} has drifted from its template (detected {when})", observed)
         elif status == "IN_SYNC" and age is not None and age <= max_age:

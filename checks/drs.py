@@ -87,6 +87,11 @@ def _parse(value: Any) -> datetime | None:
     return None
 
 
+def ago(days: int) -> str:
+    """``today``, ``1 day ago`` or ``N days ago``."""
+    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
+
+
 @check(
     id="drs.recovery_drill_recent",
     title="Disaster recovery is drilled for every source server",
@@ -122,10 +127,10 @@ def recovery_drill_recent(ctx: CheckContext) -> Iterator[Finding]:
         if when is None:
             yield ctx.failed(_arn(ctx, server), f"{label} has never had a recovery drill", observed)
         elif status == "FAILED" or server.get("lastLaunchResult") == "FAILED":
-            yield ctx.failed(_arn(ctx, server), f"{label}: the last {kind} ({(now - when).days} days ago) failed",
+            yield ctx.failed(_arn(ctx, server), f"{label}: the last {kind} ({ago((now - when).days)}) failed",
                              observed)
         elif when < now - timedelta(days=days):
             yield ctx.failed(_arn(ctx, server), f"{label} has had no drill in {days} days (last {kind} "
-                             f"{(now - when).days} days ago)", observed)
+                             f"{ago((now - when).days)})", observed)
         else:
-            yield ctx.passed(_arn(ctx, server), f"{label} had a {kind} {(now - when).days} days ago", observed)
+            yield ctx.passed(_arn(ctx, server), f"{label} had a {kind} {ago((now - when).days)}", observed)

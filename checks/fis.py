@@ -37,6 +37,11 @@ def _as_datetime(value: Any) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def ago(days: int) -> str:
+    """``today``, ``1 day ago`` or ``N days ago``."""
+    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
+
+
 def _read(ctx: CheckContext, region: str) -> RegionFis:
     try:
         templates = ctx.call("fis", "ListExperimentTemplates", region=region).get("experimentTemplates", [])
@@ -91,11 +96,11 @@ def experiments_recent(ctx: CheckContext) -> Iterator[Finding]:
             observed = {"template": tid, "description": tpl.get("description"), "days": days,
                         "last_experiment": last.strftime("%Y-%m-%dT%H:%M:%SZ") if last else None}
             if last is not None and last >= since:
-                yield ctx.passed(arn, f"FIS template {tid} last ran {(datetime.now(UTC) - last).days} days ago",
+                yield ctx.passed(arn, f"FIS template {tid} last ran {ago((datetime.now(UTC) - last).days)}",
                                  observed, region=fis.region)
             elif last is not None:
                 yield ctx.failed(arn, f"FIS template {tid} has not run in {days} days (last "
-                                 f"{(datetime.now(UTC) - last).days} days ago)", observed, region=fis.region)
+                                 f"{ago((datetime.now(UTC) - last).days)})", observed, region=fis.region)
             else:
                 yield ctx.failed(arn, f"FIS template {tid} has never been run", observed, region=fis.region)
     observed = {"days": days, "recent_experiments": recent_total,
