@@ -60,6 +60,7 @@ NOT_ENABLED_CODES = frozenset(
         "AWSOrganizationsNotInUseException",
         "InvalidAccessException",  # Security Hub not enabled
         "BadRequestException",  # Detective and others when the service is not set up
+        "UninitializedAccountException",  # Elastic Disaster Recovery never initialised in the region
     }
 )
 THROTTLING_CODES = frozenset(
