@@ -12,10 +12,10 @@ from scanner.registry import check
 
 # Runtime identifier -> the date AWS deprecated it (stopped security patches). Source: the AWS Lambda
 # Developer Guide, "Lambda runtimes", tables "Supported runtimes" and "Deprecated runtimes"
-# (docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Only runtimes whose deprecation date is
-# settled are listed; the Amazon Linux 2 based runtimes (java8.al2, java11, java17, python3.10,
-# python3.11, provided.al2) are left out until AWS fixes their dates. Add identifiers the table does not
-# know yet with the extra_deprecated option.
+# (docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html), and AWS Health end-of-support notices for
+# provided.al2 and python3.10. Only settled dates are listed: java8.al2, java11, java17 and python3.11
+# outlive Amazon Linux 2 with patches until dates AWS had not fixed when this table was written. Add
+# identifiers the table does not know yet with the extra_deprecated option.
 DEPRECATED: dict[str, date] = {
     "nodejs": date(2016, 10, 31),
     "nodejs4.3": date(2020, 3, 5),
@@ -33,6 +33,7 @@ DEPRECATED: dict[str, date] = {
     "python3.7": date(2023, 12, 4),
     "python3.8": date(2024, 10, 14),
     "python3.9": date(2025, 12, 15),
+    "python3.10": date(2026, 10, 31),
     "java8": date(2024, 1, 8),
     "dotnetcore1.0": date(2019, 7, 27),
     "dotnetcore2.0": date(2019, 5, 30),
@@ -47,6 +48,7 @@ DEPRECATED: dict[str, date] = {
     "ruby3.2": date(2026, 3, 31),
     "go1.x": date(2024, 1, 8),
     "provided": date(2024, 1, 8),
+    "provided.al2": date(2026, 7, 31),
 }
 
 
