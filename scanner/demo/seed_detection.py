@@ -61,6 +61,13 @@ def _audit_bucket(demo: DemoAccount, key_arn: str) -> None:
          "BucketKeyEnabled": True}]})
     s3.put_bucket_tagging(Bucket=AUDIT_BUCKET, Tagging={"TagSet": [
         {"Key": "data-classification", "Value": "internal"}]})
+    # An audit log bucket done properly: private, versioned, logs kept for a set time.
+    s3.put_public_access_block(Bucket=AUDIT_BUCKET, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_versioning(Bucket=AUDIT_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_lifecycle_configuration(Bucket=AUDIT_BUCKET, LifecycleConfiguration={"Rules": [
+        {"ID": "keep-audit-logs-400-days", "Status": "Enabled", "Filter": {"Prefix": ""},
+         "Expiration": {"Days": 400}, "NoncurrentVersionExpiration": {"NoncurrentDays": 30}}]})
 
 
 def _cloudtrail(demo: DemoAccount) -> None:
