@@ -18,8 +18,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 # Inline Markdown syntax (CommonMark + GitHub extensions: tables, strikethrough, math, e-mail
 # autolinks). Escaped with a backslash; block syntax (#, >, lists) cannot trigger because values never
-# start a line, and with [ ] escaped no link or image can form, so ( ) and ! stay readable.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$@])")
+# start a line.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()|~$!@])")
 # GitHub turns bare URLs into links; a backslash-escaped slash or dot keeps them plain text.
 _MD_AUTOLINK = re.compile(r"(?i)(://|www\.)")
 _WHITESPACE = re.compile(r"\s+")

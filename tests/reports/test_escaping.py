@@ -131,7 +131,7 @@ def test_csv_safe() -> None:
 
 def test_md_escape() -> None:
     assert md_escape("<b>x</b> | [a](b) *c* _d_ `e` ~~s~~ $m$") == (
-        r"&lt;b&gt;x&lt;/b&gt; \| \[a\](b) \*c\* \_d\_ \`e\` \~\~s\~\~ \$m\$")
+        r"&lt;b&gt;x&lt;/b&gt; \| \[a\]\(b\) \*c\* \_d\_ \`e\` \~\~s\~\~ \$m\$")
     assert md_escape("see https://evil.example or www.evil.example or a@evil.example") == (
         r"see https:\/\/evil.example or www\.evil.example or a\@evil.example"), "no autolinks"
     assert md_escape("a\nb\r\n\tc") == "a b c"
