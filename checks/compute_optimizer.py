@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
+from scanner.model import Finding, Reason, Status
 from scanner.registry import check
 
 
@@ -84,9 +84,11 @@ def ec2_rightsized(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per instance recommendation of the region."""
     recommendations = ec2_recommendations(ctx)
     if recommendations is None:
-        yield ctx.not_assessed(ctx.account_resource(), NotAssessed(
-            Reason.NOT_ENABLED, "Compute Optimizer is not enabled for the account (OptInRequiredException)",
-            code="OptInRequiredException"))
+        finding = ctx.finding(Status.NOT_ASSESSED, ctx.account_resource(),
+                              "Not assessed: Compute Optimizer is not enabled for the account", {
+                                  "reason": "not_enabled", "error_code": "OptInRequiredException",
+                                  "detail": "the account has not opted in to Compute Optimizer"})
+        yield replace(finding, reason=Reason.NOT_ENABLED)
         return
     for rec in recommendations:
         arn, finding = rec["instanceArn"], rec.get("finding", "")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks._ec2 import instance_arn, instances, name_tag
 from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
+from scanner.model import Finding, Reason, Status
 from scanner.registry import check
 
 # T2 and later earn CPU credits (T1 predates the credit model and publishes no credit metrics).
@@ -79,9 +79,13 @@ def burstable_credits_ok(ctx: CheckContext) -> Iterator[Finding]:
         label = f"Instance {iid}" + (f" ({name_tag(inst)})" if name_tag(inst) else "") + f" [{itype}]"
         balance, charged = metrics[iid]["balance"], metrics[iid]["charged"]
         if not balance:
-            yield ctx.not_assessed(arn, NotAssessed(
-                Reason.NOT_ENABLED, f"CloudWatch has no CPUCreditBalance data for {iid} in the last {days} days "
-                "(launched moments ago, or metrics not published)"))
+            # No data is a fact about the instance, not a failed read: keep the reads it rests on.
+            message = (f"Not assessed: {label} has no CPUCreditBalance data in CloudWatch for the last {days} days "
+                       "(launched moments ago, or metrics not published)")
+            finding = ctx.finding(Status.NOT_ASSESSED, arn, message, {
+                "instance_id": iid, "instance_type": itype, "days": days, "reason": "not_enabled",
+                "detail": "no CPUCreditBalance datapoints", "launch_time": str(inst.get("LaunchTime") or "")})
+            yield replace(finding, reason=Reason.NOT_ENABLED)
             continue
         lowest, surplus = min(balance), sum(charged)
         observed: dict[str, Any] = {

@@ -86,6 +86,7 @@ def test_not_opted_in_is_not_enabled(aws, scan):
     (finding,) = scan([RIGHTSIZED], prepare=_rec_error("OptInRequiredException")).findings
 
     assert finding.status == "not_assessed" and finding.reason.value == "not_enabled"
+    assert finding.evidence.source == ("compute-optimizer:GetEC2InstanceRecommendations",)
     assert not scan([RIGHTSIZED], prepare=_rec_error("OptInRequiredException")).partial
 
 

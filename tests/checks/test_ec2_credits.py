@@ -45,6 +45,7 @@ def test_balance_surplus_and_missing_data(aws, scan):
     assert billed.status == "fail" and billed.evidence.observed["surplus_credits_charged"] == 4.5
     unknown = by_resource(result, silent)
     assert unknown.status == "not_assessed" and unknown.reason.value == "not_enabled"
+    assert "cloudwatch:GetMetricData" in unknown.evidence.source
     assert not [f for f in result.findings if fixed in f.resource]
     assert not result.partial
     assert result.api_calls["by_operation"]["cloudwatch:GetMetricData"] == 1  # one request for the region
