@@ -1,7 +1,9 @@
 """The read-only guard: every client a scan makes refuses operations that could change the account.
 
-It is a botocore ``before-call`` handler registered on the scan's session, so it runs for every
-client built from that session before a request is signed or sent.
+It is a botocore ``provide-client-params`` handler registered on the scan's session, so it runs for
+every client built from that session before the request is built, signed or sent, and before any
+``before-call`` handler (botocore's Stubber answers there, so a guard on ``before-call`` could be
+skipped).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ class ReadOnlyGuard:
     def install(self, session: Any) -> None:
         """Register on a boto3 or botocore session; every client made from it afterwards is guarded."""
         events = session.events if hasattr(session, "events") else session.get_component("event_emitter")
-        events.register("before-call", self, unique_id="wa-scan-read-only-guard")
+        events.register("provide-client-params", self, unique_id="wa-scan-read-only-guard")
 
     @property
     def total(self) -> int:

@@ -52,13 +52,10 @@ BASE_ACTIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 # What `wa-scan push` needs in the WA Tool, and nothing else (it never touches the scanned resources).
 PUSH_ACTIONS = (
     "wellarchitected:ListWorkloads",
-    "wellarchitected:GetWorkload",
     "wellarchitected:CreateWorkload",
-    "wellarchitected:ListAnswers",
     "wellarchitected:GetAnswer",
     "wellarchitected:UpdateAnswer",
     "wellarchitected:CreateMilestone",
-    "wellarchitected:GetLensReview",
 )
 
 

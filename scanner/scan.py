@@ -105,6 +105,8 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
     result = _run_with_progress(target, chosen, check_options, opts, console)
     doc = build_document(result, opts)
     out = opts.out or default_out_dir(result.account)
+    if opts.record:
+        assign_scan_id(doc)
     written = write_outputs(doc, out, opts.formats)
     if opts.record:
         record_in_history(doc, opts.db, console)
@@ -145,16 +147,24 @@ def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> l
     return written
 
 
+def assign_scan_id(doc: dict[str, Any]) -> str:
+    """Put the history's id for ``doc`` into it, so ``scan.json`` names the recorded scan."""
+    from scanner.store import scan_id_for
+
+    doc["scan_id"] = scan_id_for(doc)
+    return doc["scan_id"]
+
+
 def record_in_history(doc: dict[str, Any], db: Path | None, console: Console) -> str | None:
     """Record the scan in the history database (see ``scanner.store``); returns the scan id."""
+    from scanner.store import record_scan
+
     try:
-        from scanner.store import record_scan
-    except ImportError:  # history not available in this build
+        return record_scan(doc, db)
+    except UsageError as exc:
+        # The scan's files are written; a history that cannot take it must not turn success into failure.
+        console.print(f"[yellow]warning: not recorded in the history: {exc}[/]")
         return None
-    scan_id = record_scan(doc, db)
-    if scan_id:
-        doc["scan_id"] = scan_id
-    return scan_id
 
 
 def exit_code(result: ScanResult, fail_on: str | None) -> int:

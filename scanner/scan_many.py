@@ -19,6 +19,7 @@ from scanner.scan import (
     EXIT_OK,
     EXIT_PARTIAL,
     ScanOptions,
+    assign_scan_id,
     check_out_dir,
     record_in_history,
     write_outputs,
@@ -84,6 +85,8 @@ def scan_many(opts: ScanOptions, many: ManyOptions, console: Console | None = No
             continue
         out = account_out_dir(opts.out, o["account"])
         check_out_dir(out, opts.force)
+        if opts.record:
+            assign_scan_id(o["doc"])
         write_outputs(o["doc"], out, opts.formats)
         o["scan_dir"] = str(out)
         if opts.record:
