@@ -54,8 +54,9 @@ def credit_metrics(ctx: CheckContext, instance_ids: list[str], days: int) -> dic
     title="Burstable instances do not run out of CPU credits",
     service="ec2",
     severity="medium",
-    description="""Running T2/T3/T3a/T4g instances kept a CPU credit balance above min_credit_balance
-        over the last `days` days and were charged no surplus credits. An instance that drains its credits
+    description="""Running T2/T3/T3a/T4g instances kept a CPU credit balance of at least
+        min_credit_balance over the look-back window (option days, 7 by default) and were charged no
+        surplus credits. An instance that drains its credits
         is throttled to its baseline (standard mode) or bills surplus credits (unlimited mode): either way
         it is the wrong size or type for its load. Read from CloudWatch (CPUCreditBalance,
         CPUSurplusCreditsCharged) in one GetMetricData request per 250 instances.""",
