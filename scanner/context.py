@@ -149,7 +149,8 @@ def not_assessed_finding(meta: CheckMeta, account: str, region: str, resource: s
         region=region,
         resource=resource,
         message=f"Not assessed: {error.detail}",
-        evidence=Evidence(observed=observed, source=(), collected_at=utcnow_iso()),
+        evidence=Evidence(observed=observed, source=(error.operation,) if error.operation else (),
+                          collected_at=utcnow_iso()),
         reason=error.reason,
         missing_permission=error.missing_permission,
     )

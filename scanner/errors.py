@@ -31,12 +31,13 @@ class NotAssessed(Exception):
     """A read that could not be made; the check that needed it reports *not assessed*, never a pass."""
 
     def __init__(self, reason: Reason, detail: str, missing_permission: str | None = None,
-                 code: str | None = None) -> None:
+                 code: str | None = None, operation: str | None = None) -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
         self.missing_permission = missing_permission
         self.code = code
+        self.operation = operation  # "service:Operation" of the read that failed, when one did
 
 
 ACCESS_DENIED_CODES = frozenset(
@@ -79,6 +80,12 @@ THROTTLING_CODES = frozenset(
 
 def classify(exc: BaseException, service: str, operation: str, region: str) -> NotAssessed:
     """Turn an exception from a botocore call into the ``NotAssessed`` that explains it."""
+    error = _classify(exc, service, operation, region)
+    error.operation = f"{service}:{operation}"
+    return error
+
+
+def _classify(exc: BaseException, service: str, operation: str, region: str) -> NotAssessed:
     where = f"{service}:{operation} in {region}"
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
