@@ -28,16 +28,18 @@ def detectors(ctx: CheckContext) -> list[tuple[str, dict]]:
 def guardduty_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """Fail where no detector exists or the detector is suspended."""
     found = detectors(ctx)
+    # One resource per region (the account's GuardDuty there), so the finding keeps its id when a
+    # missing detector is created: drift then reports a resolved failure, not a new resource.
+    resource = ctx.account_resource()
     if not found:
-        yield ctx.failed(ctx.account_resource(), f"GuardDuty has no detector in {ctx.region}",
-                         {"detectors": 0})
+        yield ctx.failed(resource, f"GuardDuty has no detector in {ctx.region}", {"detectors": 0})
         return
-    for detector_id, detail in found:
-        arn = ctx.arn("guardduty", f"detector/{detector_id}")
-        status = detail.get("Status")
-        observed = {"detector_id": detector_id, "status": status,
-                    "finding_publishing_frequency": detail.get("FindingPublishingFrequency")}
-        if status == "ENABLED":
-            yield ctx.passed(arn, f"GuardDuty detector {detector_id} is enabled in {ctx.region}", observed)
-        else:
-            yield ctx.failed(arn, f"GuardDuty detector {detector_id} is {status} in {ctx.region}", observed)
+    enabled = [(d, detail) for d, detail in found if detail.get("Status") == "ENABLED"]
+    observed = {"detectors": [{"detector_id": d, "status": detail.get("Status"),
+                               "finding_publishing_frequency": detail.get("FindingPublishingFrequency")}
+                              for d, detail in found]}
+    if enabled:
+        yield ctx.passed(resource, f"GuardDuty detector {enabled[0][0]} is enabled in {ctx.region}", observed)
+    else:
+        states = ", ".join(f"{d} is {detail.get('Status')}" for d, detail in found)
+        yield ctx.failed(resource, f"GuardDuty detector {states} in {ctx.region}", observed)

@@ -98,7 +98,7 @@ def test_unexpected_response_shape_is_a_check_error_not_a_pass(aws):
 
     result = scan_checks(["guardduty.enabled"], prepare=prepare)
     assert [f.status.value for f in result.findings] == ["fail"]
-    assert result.findings[0].evidence.observed["status"] is None
+    assert result.findings[0].evidence.observed["detectors"][0]["status"] is None
 
     def broken(target):
         target.session.events.register_last(

@@ -15,9 +15,9 @@ def test_enabled_missing_and_suspended(aws, scan):
 
     by_region = {f.region: f for f in result.findings}
     assert by_region["us-east-1"].status == "pass"
-    assert by_region["us-east-1"].resource.startswith("arn:aws:guardduty:us-east-1:123456789012:detector/")
+    assert by_region["us-east-1"].resource == "arn:aws:guardduty:us-east-1:123456789012:account"
     assert by_region["eu-west-1"].status == "fail"
     assert "no detector" in by_region["eu-west-1"].message
     assert by_region["eu-central-1"].status == "fail"
-    assert by_region["eu-central-1"].evidence.observed["status"] == "DISABLED"
+    assert by_region["eu-central-1"].evidence.observed["detectors"][0]["status"] == "DISABLED"
     assert len(statuses(result)) == 3
