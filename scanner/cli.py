@@ -8,6 +8,7 @@ import pkgutil
 import signal
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from scanner import __version__
 from scanner import commands as commands_pkg
@@ -36,9 +37,16 @@ def _command_modules() -> list:
     return sorted(mods, key=lambda m: getattr(m, "ORDER", 100))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (usage goes to --help, not in front of every mistake)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wa-scan", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -58,9 +66,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if args_in and not args_in[0].startswith("-") and args_in[0] not in commands:
+        import difflib
+
+        close = difflib.get_close_matches(args_in[0], sorted(commands), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; commands: {', '.join(sorted(commands))}"
+        print(f"wa-scan: error: unknown command {args_in[0]!r}{hint}", file=sys.stderr)
+        return 2
     if not args_in or (args_in[0] not in commands and args_in[0] not in ("-h", "--help", "--version")):
         args_in.insert(0, "scan")
-    args = parser.parse_args(args_in)
+    try:
+        args = parser.parse_args(args_in)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed in one line
+        return int(exc.code or 0)
     try:
         signal.signal(signal.SIGTERM, _raise_interrupt)
     except ValueError:  # not the main thread (embedded use); Ctrl-C handling still applies
