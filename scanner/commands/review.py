@@ -20,6 +20,7 @@ examples:
   wa-scan review --question "SEC 2" --all     # one question again, even if already confirmed
   wa-scan review --export review.yaml         # an editable file for the team
   wa-scan review --import review.yaml --reviewer "Jane Doe"
+  wa-scan review --web                        # the review meeting in the browser (127.0.0.1 only)
 
 At each question: a (accept the proposed answer), c (change choices one by one: s selected,
 u not selected, n not applicable with a reason, ? undecided, Enter keeps, . keeps the rest),
@@ -46,14 +47,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--export", type=Path, metavar="FILE", help="write the questions as an editable YAML file")
     group.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
                        help="apply the confirmed questions of an edited YAML file (all or nothing)")
+    group.add_argument("--web", action="store_true",
+                       help="review in the browser: serve the questions on a local page (prints its address)")
+    p.add_argument("--no-browser", action="store_true", help="with --web: print the address, open no browser")
+    p.add_argument("--host", metavar="ADDRESS", help="with --web: listen on this address instead of 127.0.0.1 "
+                   "(anyone who can reach it and has the printed address can change the review)")
+    p.add_argument("--port", type=int, default=0, metavar="PORT", help="with --web: this port (default: a free one)")
     add_db_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the interactive review, or the export or import."""
+    """Run the interactive review, or the export or import, or the review server."""
     from scanner.review_file import export_review, import_review
 
+    if not args.web and (args.no_browser or args.host or args.port):
+        raise UsageError("--no-browser, --host and --port go with --web")
     with open_history(args.db, create=False) as history:
         if args.import_file:
             scan_id, applied, same = import_review(history, args.import_file, scan_id=(
@@ -65,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         doc = history.load(scan_id)
         if not doc.get("suggestions"):
             raise UsageError(f"scan {scan_id} has no suggested answers to review")
+        if args.web:
+            from scanner.web import serve
+
+            return serve(history, scan_id, reviewer=args.reviewer or doc.get("caller_arn") or "unknown",
+                         host=args.host or "127.0.0.1", port=args.port, open_browser=not args.no_browser)
         if args.export:
             count = export_review(history, scan_id, args.export, include_unmapped=args.include_unmapped)
             print(f"{count} questions written to {args.export}; edit it, then: wa-scan review --import "
