@@ -134,8 +134,12 @@ class ReviewApp:
         previous = self.previous_findings() if decision is not None and not decision.confirmed else None
         page = self.data.question(qid, decisions, self.history.evidence(self.scan_id).get(qid), previous,
                                   form=form, note=note)
+        numbers = {c.id: c.number for c in page["choices"]}
+        # Each problem links to the choice it is about (field names are "choice.ID" / "reason.ID").
+        listed = [(f"#c{numbers[key.partition('.')[2]]}" if key.partition(".")[2] in numbers else "#note", text)
+                  for key, text in (problems or {}).items()]
         return self.render("question.html.j2", status=status, decisions=decisions, page=page, saved=saved,
-                           problems=problems or {})
+                           problems=listed, problem_rows={target for target, _ in listed})
 
     async def save(self, request: Request) -> Response:
         """Record the posted decision on one question at once; JSON for the script, a redirect otherwise."""

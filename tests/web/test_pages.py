@@ -147,6 +147,8 @@ def test_not_applicable_needs_a_reason_and_nothing_is_saved_without_one(web, db)
     r = post(client, access, SEC3, note="kept", **{f"choice.{SHARE}": "not_applicable"})
     assert r.status_code == 422
     assert "Not saved." in r.text and "not applicable needs a reason" in r.text
+    assert re.search(r'<li><a href="#c(\d+)">\1\. Share resources securely', r.text), "the problem links to its choice"
+    assert re.search(r'class="crow has-problem" id="c\d+" data-choice="sec_permissions_share_securely"', r.text)
     assert 'name="choice.sec_permissions_share_securely" value="not_applicable" checked' in r.text
     assert ">kept</textarea>" in r.text, "what was typed comes back"
     r = post(client, access, SEC3, json_reply=True, **{f"choice.{SHARE}": "not_applicable",
