@@ -15,6 +15,7 @@ measures duplicated reads and small pages.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -92,20 +93,19 @@ class CallLedger:
         self.max_page: dict[str, int | None] = {}
 
     def install(self, session: Any) -> None:
+        session.events.register("provide-client-params", self.remember_params)
         session.events.register("before-call", self.before_call)
         session.events.register("after-call", self.after_call)
 
-    def _key(self, model: Any, params: dict[str, Any], context: dict[str, Any]) -> tuple[str, str, str]:
-        body = params.get("body") if isinstance(params.get("body"), dict) else {}
-        logical = {k: v for k, v in {**body, **(params.get("query_string") or {}), "url": params.get("url_path")}
-                   .items() if k not in TOKEN_KEYS}
-        return (f"{model.service_model.service_name}:{model.name}", context.get("client_region") or "",
-                json.dumps(logical, sort_keys=True, default=str))
+    def remember_params(self, params: dict[str, Any], context: dict[str, Any], model: Any, **_: Any) -> None:
+        # The caller's parameters, pagination tokens aside, name the logical read.
+        logical = {k: v for k, v in params.items() if k not in TOKEN_KEYS and k != "PaginationConfig"}
+        context["bench_key"] = (f"{model.service_model.service_name}:{model.name}", context.get("client_region") or "",
+                                json.dumps(logical, sort_keys=True, default=str))
 
-    def before_call(self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    def before_call(self, **_: Any) -> None:
         if self.latency:
             time.sleep(self.latency)
-        context["bench_key"] = self._key(model, params, context)
 
     def after_call(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         key = context.get("bench_key")
@@ -130,15 +130,18 @@ class CallLedger:
 
 
 def _paginator_config(model: Any) -> dict[str, Any] | None:
+    return _paginators(model.service_model.service_name, model.service_model.api_version).get(model.name)
+
+
+@functools.cache
+def _paginators(service: str, api_version: str) -> dict[str, Any]:
     import botocore.session
 
     loader = botocore.session.get_session().get_component("data_loader")
     try:
-        pages = loader.load_service_model(model.service_model.service_name, "paginators-1",
-                                          model.service_model.api_version)
-    except Exception:
-        return None
-    return pages.get("pagination", {}).get(model.name)
+        return loader.load_service_model(service, "paginators-1", api_version).get("pagination", {})
+    except Exception:  # a service without paginators
+        return {}
 
 
 def _item_count(model: Any, parsed: dict[str, Any]) -> int:

@@ -24,6 +24,10 @@ from botocore.exceptions import ClientError
 
 from scanner.errors import NotAssessed, classify
 
+# Concurrent calls per (service, region). S3's bucket-configuration reads scale per bucket and are served
+# far above these rates; the control planes of IAM, EC2 and most other services throttle much earlier.
+SERVICE_LIMITS = {"s3": 32}
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -52,19 +56,21 @@ class Collector:
         *,
         max_attempts: int = 10,
         per_service_limit: int = 8,
+        service_limits: dict[str, int] | None = None,
         connect_timeout: float = 10,
         read_timeout: float = 30,
-        io_workers: int = 32,
+        io_workers: int = 64,
     ) -> None:
         self.session = session
         self._config = Config(
             retries={"mode": "adaptive", "max_attempts": max_attempts},
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
-            max_pool_connections=max(per_service_limit, 10),
+            max_pool_connections=max([per_service_limit, 10, *SERVICE_LIMITS.values()]),
             user_agent_extra="wa-scan",
         )
         self._per_service_limit = per_service_limit
+        self._service_limits = {**SERVICE_LIMITS, **(service_limits or {})}
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], BaseClient] = {}
         self._limits: dict[tuple[str, str], threading.BoundedSemaphore] = {}
@@ -85,7 +91,8 @@ class Collector:
                 # boto3 sessions are not thread-safe, so client creation stays under the lock.
                 found = self.session.client(service, region_name=region, config=self._config)
                 self._clients[key] = found
-                self._limits[key] = threading.BoundedSemaphore(self._per_service_limit)
+                limit = self._service_limits.get(service, self._per_service_limit)
+                self._limits[key] = threading.BoundedSemaphore(limit)
             return found
 
     # -- reads -----------------------------------------------------------------------------------------
