@@ -22,6 +22,11 @@ def form(access: Access, **fields: str) -> dict[str, str]:
     return {"csrf": access.csrf, f"choice.{AUDIT}": "selected", "note": "", **fields}
 
 
+def tampered(secret: str) -> str:
+    """The secret with its last character changed (never to itself)."""
+    return secret[:-1] + ("A" if secret[-1] != "A" else "B")
+
+
 def decisions(db: Path) -> dict:
     with open_history(db) as h:
         return h.decisions(h.resolve(None))
@@ -34,7 +39,7 @@ def test_every_request_needs_the_token(db, path):
     r = client.get(path)
     assert r.status_code == 403
     assert "access token" in r.text and "<" not in r.text
-    client.cookies.set(access.cookie_name, access.token[:-1] + "x")
+    client.cookies.set(access.cookie_name, tampered(access.token))
     r = client.get(path)
     assert r.status_code == 403, "a wrong cookie is no cookie"
     client.cookies.clear()
@@ -100,7 +105,7 @@ def test_a_post_needs_the_csrf_token(web, db):
     client, access = web
     headers = {"origin": ORIGIN}
     assert client.post(SEC2, data=form(access, csrf=""), headers=headers).status_code == 403
-    assert client.post(SEC2, data=form(access, csrf=access.csrf[:-1] + "A"), headers=headers).status_code == 403
+    assert client.post(SEC2, data=form(access, csrf=tampered(access.csrf)), headers=headers).status_code == 403
     assert client.post(SEC2, data=form(access, csrf=access.token), headers=headers).status_code == 403, \
         "the access token is not the CSRF token"
     assert decisions(db) == {}
