@@ -72,9 +72,11 @@ def serve(history: History, scan_id: str, *, reviewer: str, host: str = DEFAULT_
     out.flush()
     if open_browser:
         try:
-            opener(url)
-        except Exception as exc:  # no browser here is not a failure: the address is printed
-            print(f"wa-scan: could not open a browser ({exc}); open the address above", file=sys.stderr)
+            opened = opener(url)
+        except Exception:  # no browser here is not a failure: the address is printed
+            opened = False
+        if not opened:
+            print("wa-scan: no browser could be opened here; open the address above", file=sys.stderr)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:

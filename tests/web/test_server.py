@@ -79,11 +79,15 @@ def test_serve_warns_off_loopback_and_opens_the_browser(db, monkeypatch, capsys)
     opened: list[str] = []
     out = io.StringIO()
     with open_history(db) as h:
-        assert server_mod.serve(h, h.resolve(None), reviewer="x", host="192.0.2.10", opener=opened.append,
-                                out=out) == 0
-    assert opened == [access.url()]
-    assert access.url() in out.getvalue()
-    assert "warning: serving on 192.0.2.10" in capsys.readouterr().err
+        assert server_mod.serve(h, h.resolve(None), reviewer="x", host="192.0.2.10",
+                                opener=lambda url: opened.append(url) or True, out=out) == 0
+        assert opened == [access.url()]
+        assert access.url() in out.getvalue()
+        err = capsys.readouterr().err
+        assert "warning: serving on 192.0.2.10" in err and "no browser" not in err
+        # No browser on this machine: the address is still printed, and the hint says to open it.
+        assert server_mod.serve(h, h.resolve(None), reviewer="x", opener=lambda url: False, out=out) == 0
+        assert "no browser could be opened" in capsys.readouterr().err
 
 
 def test_loopback_is_the_default(db):
