@@ -195,7 +195,7 @@ def run(size_name: str, overrides: dict[str, int], latency_ms: float) -> dict[st
         start = time.monotonic()
         target = open_target(session, regions, after_guard=lambda s: (install_fill_ins(s, demo), ledger.install(s)))
         checks = select_checks(discover(plugins=False))
-        result = run_checks(target, checks, workers=16)
+        result = run_checks(target, checks)
         doc = result.to_dict()
         add_suggestions(doc)
         wall = time.monotonic() - start

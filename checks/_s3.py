@@ -17,6 +17,12 @@ def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
     The region comes from ListBuckets' ``BucketRegion`` where AWS returns it, otherwise from one
     GetBucketLocation per bucket; a bucket whose region cannot be read carries ``region_error``.
     """
+    # Built once per scan: every S3 check needs the list, and nine checks locating the same buckets at
+    # once would tie up the I/O pool waiting on each other's GetBucketLocation.
+    return ctx.memo("s3.buckets", lambda: _locate_all(ctx), sources=("s3:ListBuckets", "s3:GetBucketLocation"))
+
+
+def _locate_all(ctx: CheckContext) -> list[dict[str, Any]]:
     listed = ctx.call("s3", "ListBuckets", region=ctx.api_region).get("Buckets", [])
 
     def locate(bucket: dict[str, Any]) -> dict[str, Any]:

@@ -44,29 +44,29 @@ def rule_actions(rule: dict[str, Any]) -> list[str]:
     reads=["s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketLifecycleConfiguration"],
 )
 def lifecycle_configured(ctx: CheckContext) -> Iterator[Finding]:
-    """One finding per bucket."""
-    for bucket in buckets(ctx):
-        name, arn = bucket["Name"], bucket["Arn"]
-        if bucket["region_error"] is not None:
-            yield ctx.not_assessed(arn, bucket["region_error"])
-            continue
-        try:
-            answer = ctx.call("s3", "GetBucketLifecycleConfiguration", region=bucket["Region"], Bucket=name,
-                              absent=("NoSuchLifecycleConfiguration",))
-        except NotAssessed as exc:
-            yield ctx.not_assessed(arn, exc)
-            continue
-        rules = (answer or {}).get("Rules", [])
-        enabled = [r for r in rules if r.get("Status") == "Enabled" and rule_actions(r)]
-        observed = {"bucket": name, "region": bucket["Region"], "rules": len(rules), "enabled_rules": len(enabled),
-                    "actions": sorted({a for r in enabled for a in rule_actions(r)})}
-        sources = ["s3:ListBuckets", "s3:GetBucketLifecycleConfiguration"]
-        if enabled:
-            rules_word = "rule" if len(enabled) == 1 else "rules"
-            yield ctx.passed(arn, f"Bucket {name} has {len(enabled)} enabled lifecycle {rules_word}: "
-                             + ", ".join(observed["actions"]), observed, source=sources)
-        elif rules:
-            yield ctx.failed(arn, f"Bucket {name} has lifecycle rules, none enabled with an action", observed,
-                             source=sources)
-        else:
-            yield ctx.failed(arn, f"Bucket {name} has no lifecycle rules", observed, source=sources)
+    """One finding per bucket; the per-bucket reads run concurrently."""
+    yield from ctx.map(lambda bucket: _assess(ctx, bucket), buckets(ctx))
+
+
+def _assess(ctx: CheckContext, bucket: dict[str, Any]) -> Finding:
+    name, arn = bucket["Name"], bucket["Arn"]
+    if bucket["region_error"] is not None:
+        return ctx.not_assessed(arn, bucket["region_error"])
+    try:
+        answer = ctx.call("s3", "GetBucketLifecycleConfiguration", region=bucket["Region"], Bucket=name,
+                          absent=("NoSuchLifecycleConfiguration",))
+    except NotAssessed as exc:
+        return ctx.not_assessed(arn, exc)
+    rules = (answer or {}).get("Rules", [])
+    enabled = [r for r in rules if r.get("Status") == "Enabled" and rule_actions(r)]
+    observed = {"bucket": name, "region": bucket["Region"], "rules": len(rules), "enabled_rules": len(enabled),
+                "actions": sorted({a for r in enabled for a in rule_actions(r)})}
+    sources = ["s3:ListBuckets", "s3:GetBucketLifecycleConfiguration"]
+    if enabled:
+        rules_word = "rule" if len(enabled) == 1 else "rules"
+        return ctx.passed(arn, f"Bucket {name} has {len(enabled)} enabled lifecycle {rules_word}: "
+                          + ", ".join(observed["actions"]), observed, source=sources)
+    if rules:
+        return ctx.failed(arn, f"Bucket {name} has lifecycle rules, none enabled with an action", observed,
+                          source=sources)
+    return ctx.failed(arn, f"Bucket {name} has no lifecycle rules", observed, source=sources)

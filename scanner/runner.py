@@ -18,6 +18,9 @@ from scanner.registry import RegisteredCheck
 from scanner.session import Target
 
 SCHEMA_VERSION = "1.0"
+# Check tasks mostly wait on the network (and on their own per-resource reads), so there are many more
+# of them than cores; AWS rate limits are kept by the collector's per-service limits, not by this.
+DEFAULT_WORKERS = 48
 
 
 @dataclass
@@ -102,7 +105,7 @@ def run_checks(
     checks: list[RegisteredCheck],
     *,
     options: dict[str, dict[str, Any]] | None = None,
-    workers: int = 16,
+    workers: int = DEFAULT_WORKERS,
     progress: ProgressFn | None = None,
 ) -> ScanResult:
     """Run every (check, region) task on a thread pool and return the result.

@@ -18,7 +18,7 @@ from scanner.errors import UsageError
 from scanner.fsutil import write_json
 from scanner.model import Severity
 from scanner.registry import discover
-from scanner.runner import ScanResult, run_checks, select_checks
+from scanner.runner import DEFAULT_WORKERS, ScanResult, run_checks, select_checks
 from scanner.session import open_target
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -35,7 +35,7 @@ class ScanOptions:
     out: Path | None = None
     force: bool = False
     fail_on: str | None = None
-    workers: int = 16
+    workers: int = DEFAULT_WORKERS
     max_attempts: int = 10
     plugins: bool = True
     mapping: Path | None = None

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from scanner.registry import discover
+from scanner.runner import DEFAULT_WORKERS
 from scanner.scan import ScanOptions, parse_check_options, scan_account
 from scanner.session import make_session
 
@@ -42,8 +43,8 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
                    help="your own check-to-WA-choice mapping: a TOML or JSON file, or a directory of them")
     p.add_argument("--lens", type=Path, metavar="FILE",
                    help="your own lens (WA Tool custom-lens JSON) instead of the default lens")
-    p.add_argument("--workers", type=int, default=16, metavar="N",
-                   help="concurrent check tasks (default: 16)")
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS, metavar="N",
+                   help=f"concurrent check tasks (default: {DEFAULT_WORKERS})")
     p.add_argument("--max-attempts", type=int, default=10, metavar="N",
                    help="attempts per AWS call with adaptive retries (default: 10)")
     p.add_argument("--no-plugins", action="store_true",
