@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from checks._time import ago
 from scanner.context import CheckContext
 from scanner.errors import NotAssessed
 from scanner.model import Finding, Reason
@@ -27,11 +28,6 @@ def age_days(when: Any, now: datetime | None = None) -> int | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0, ((now or datetime.now(UTC)) - when).days)
-
-
-def ago(days: int) -> str:
-    """``today``, ``1 day ago`` or ``N days ago``."""
-    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 @check(

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from checks._time import ago
 from scanner.context import CheckContext
 from scanner.errors import NotAssessed
 from scanner.model import Finding, Reason
@@ -85,11 +86,6 @@ def _parse(value: Any) -> datetime | None:
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
-
-
-def ago(days: int) -> str:
-    """``today``, ``1 day ago`` or ``N days ago``."""
-    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 @check(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from checks._time import ago
 from scanner.context import CheckContext
 from scanner.errors import NotAssessed
 from scanner.model import Finding
@@ -35,11 +36,6 @@ def _as_datetime(value: Any) -> datetime | None:
     if not isinstance(value, datetime):
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def ago(days: int) -> str:
-    """``today``, ``1 day ago`` or ``N days ago``."""
-    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 def _read(ctx: CheckContext, region: str) -> RegionFis:
