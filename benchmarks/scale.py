@@ -23,6 +23,7 @@ import resource
 import sys
 import threading
 import time
+import tracemalloc
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def _split(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str]) -> dict[str, int]:
+def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str], prefix: str = "bench") -> dict[str, int]:
     """Add the synthetic resources on top of the demo workload; returns what was created."""
     iam = session.client("iam")
     for i in range(size["users"]):
@@ -61,7 +62,7 @@ def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str]) -> d
         s3 = session.client("s3", region_name=region)
         extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         for i in range(count):
-            s3.create_bucket(Bucket=f"bench-{region}-{i:05d}", **extra)
+            s3.create_bucket(Bucket=f"{prefix}-{region}-{i:05d}", **extra)
     for region, count in zip(regions, _split(size["instances"], len(regions)), strict=True):
         if not count:
             continue
@@ -168,7 +169,7 @@ def _max_page(model: Any) -> int | None:
     return member.metadata.get("max") if member is not None else None
 
 
-def run(size_name: str, overrides: dict[str, int], latency_ms: float) -> dict[str, Any]:
+def run(size_name: str, overrides: dict[str, int], latency_ms: float, trace_memory: bool = False) -> dict[str, Any]:
     """Seed, scan, measure."""
     from scanner.demo import install_fill_ins, prepare_environment, seed_account
 
@@ -192,6 +193,10 @@ def run(size_name: str, overrides: dict[str, int], latency_ms: float) -> dict[st
         rss_before_scan = _rss_mb()
         session = boto3.Session(region_name="us-east-1")
         ledger = CallLedger(latency_ms)
+        if trace_memory:
+            # Python allocations made during the scan only: moto's seeded account is not counted, its
+            # transient response building is.
+            tracemalloc.start()
         start = time.monotonic()
         target = open_target(session, regions, after_guard=lambda s: (install_fill_ins(s, demo), ledger.install(s)))
         checks = select_checks(discover(plugins=False))
@@ -199,6 +204,8 @@ def run(size_name: str, overrides: dict[str, int], latency_ms: float) -> dict[st
         doc = result.to_dict()
         add_suggestions(doc)
         wall = time.monotonic() - start
+        heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace_memory else None
+        tracemalloc.stop()
     calls = doc["api_calls"]
     resources = (created["users"] + created["roles"] + created["buckets"] + created["instances"]
                  + created["volumes"] + created["log_groups"])
@@ -219,7 +226,55 @@ def run(size_name: str, overrides: dict[str, int], latency_ms: float) -> dict[st
         "calls_per_resource": round(calls["total"] / resources, 3) if resources else None,
         "peak_rss_mb": _rss_mb(),
         "rss_before_scan_mb": rss_before_scan,
+        "scan_heap_peak_mb": round(heap_peak, 1) if heap_peak is not None else None,
         "by_operation": calls["by_operation"],
+    }
+
+
+def run_many(accounts: int, size: dict[str, int], latency_ms: float, parallel: int, executor: str
+             ) -> dict[str, Any]:
+    """Several accounts of ``size`` each, scanned through assumed roles by the multi-account code."""
+    from scanner.demo import prepare_environment
+
+    prepare_environment()
+    import boto3
+    import botocore.handlers
+    from moto import mock_aws
+
+    from scanner.accounts import AccountSpec
+    from scanner.org import run_accounts
+    from scanner.scan import ScanOptions
+
+    regions = list(REGIONS[: size["regions"]])
+    ids = [f"{100000000000 + i:012d}" for i in range(1, accounts + 1)]
+    sleeper = ("before-call", lambda **_: time.sleep(latency_ms / 1000))
+    with mock_aws():
+        sts = boto3.client("sts", region_name="us-east-1")
+        t0 = time.monotonic()
+        for acct in ids:
+            creds = sts.assume_role(RoleArn=f"arn:aws:iam::{acct}:role/Seed", RoleSessionName="seeding")["Credentials"]
+            session = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
+                                    aws_secret_access_key=creds["SecretAccessKey"],
+                                    aws_session_token=creds["SessionToken"], region_name="us-east-1")
+            seed(session, None, size, regions, prefix=f"bench{acct[-4:]}")
+        seed_s = time.monotonic() - t0
+        if latency_ms:
+            botocore.handlers.BUILTIN_HANDLERS.append(sleeper)
+        try:
+            specs = [AccountSpec(account_id=a, role_name="WaScanReadOnly", regions=tuple(regions)) for a in ids]
+            opts = ScanOptions(regions=regions, plugins=False, quiet=True, record=False)
+            start = time.monotonic()
+            outcomes = list(run_accounts(specs, opts, executor=executor, max_parallel=parallel))
+            wall = time.monotonic() - start
+        finally:
+            if sleeper in botocore.handlers.BUILTIN_HANDLERS:
+                botocore.handlers.BUILTIN_HANDLERS.remove(sleeper)
+    scanned = [o for o in outcomes if o["doc"]]
+    return {
+        "accounts": accounts, "per_account": {**size, "regions": regions}, "latency_ms": latency_ms,
+        "executor": executor, "parallel": parallel, "scanned": len(scanned), "wall_s": round(wall, 2),
+        "seed_s": round(seed_s, 2), "api_calls": sum(o["doc"]["api_calls"]["total"] for o in scanned),
+        "peak_rss_mb": _rss_mb(),
     }
 
 
@@ -235,13 +290,26 @@ def main() -> int:
         p.add_argument(f"--{name}", type=int, help=f"override the preset's number of {name.replace('-', ' ')}")
     p.add_argument("--latency-ms", type=float, default=0, help="added to every AWS call (default 0)")
     p.add_argument("--json", type=Path, metavar="FILE", help="write the figures to FILE")
+    p.add_argument("--trace-memory", action="store_true",
+                   help="also measure the scan's own Python heap peak (tracemalloc; slower)")
+    p.add_argument("--accounts", type=int, metavar="N",
+                   help="multi-account mode: N accounts of the chosen size, scanned through assumed roles")
+    p.add_argument("--parallel-accounts", type=int, default=4, metavar="P", help="accounts at once (default 4)")
+    p.add_argument("--executor", default="local", help="multi-account executor: local or dask (in-process cluster)")
     args = p.parse_args()
     overrides = {k: getattr(args, k) for k in ("users", "roles", "buckets", "instances", "volumes", "regions")}
     overrides["log_groups"] = args.log_groups
     if (args.regions or 0) > len(REGIONS):
         p.error(f"--regions at most {len(REGIONS)}")
     os.environ.setdefault("WA_SCAN_NO_PLUGINS", "1")
-    figures = run(args.size, overrides, args.latency_ms)
+    if args.accounts:
+        size = {**SIZES[args.size], **{k: v for k, v in overrides.items() if v is not None}}
+        figures = run_many(args.accounts, size, args.latency_ms, args.parallel_accounts, args.executor)
+        print(json.dumps(figures, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        return 0
+    figures = run(args.size, overrides, args.latency_ms, args.trace_memory)
     summary = {k: v for k, v in figures.items() if k != "by_operation"}
     print(json.dumps(summary, indent=2))
     top = sorted(figures["by_operation"].items(), key=lambda kv: -kv[1])[:12]

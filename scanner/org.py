@@ -75,7 +75,10 @@ def run_accounts(
         raise UsageError("--executor dask needs Dask: pip install 'wa-scan[dask]'") from None
     # "dask" alone starts a LocalCluster in this process (threads): the same code path, one machine.
     address = executor[len("dask://"):] if executor.startswith("dask://") else None
-    client = Client(address) if address else Client(processes=False)
+    if address:
+        client = Client(address)
+    else:
+        client = Client(processes=False, n_workers=1, threads_per_worker=max(1, max_parallel))
     try:
         futures = client.map(scan_one_account, specs, opts=opts, pure=False)
         for done, fut in enumerate(as_completed(futures), start=1):
