@@ -226,6 +226,7 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
     """Walk the questions of ``scan_id`` still to review; commit each confirmed one at once."""
     doc = history.load(scan_id)
     decisions = history.decisions(scan_id)
+    drafts = history.drafts(scan_id)
     queue = questions_to_review(doc, decisions, revisit=revisit, include_unmapped=include_unmapped, only=only)
     findings = {f["id"]: f for f in doc.get("findings") or []}
     summary = ReviewSummary()
@@ -243,7 +244,14 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
             proposed = proposal(s)
             if decision is not None and decision.confirmed:
                 proposed = dict(decision.choices)
+            # An answer saved in the browser review and not confirmed: start from it, so accepting confirms it.
+            draft = drafts.get(q)
+            if draft is not None:
+                proposed = dict(draft.choices)
             show_question(console, s, findings, decision, proposed, f"{n} of {len(queue)}")
+            if draft is not None:
+                console.print(f"[cyan]Draft[/] by {escape(draft.reviewer)} on {escape(draft.saved_at)}, not confirmed:"
+                              " its choices are the ones proposed above")
             actions = {"a": "accept", "accept": "accept", "c": "change", "change": "change", "s": "skip",
                        "skip": "skip", "q": "quit", "quit": "quit"}
             hint = "[a]ccept, [c]hange, [s]kip, [q]uit"
@@ -260,7 +268,7 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
                 proposed = dict(decision.choices)
             elif action == "change":
                 proposed = change_choices(prompter, s, proposed)
-            default_note = decision.note if decision is not None else ""
+            default_note = draft.note if draft is not None else decision.note if decision is not None else ""
             note = prompter.ask("Note (Enter for " + ("the earlier note" if default_note else "none") + "): ",
                                 default=default_note)
             history.save_decision(scan_id, Decision(question=q, choices=proposed, note=note, reviewer=reviewer,

@@ -39,20 +39,28 @@ def _comment(text: str) -> str:
 
 
 def export_review(history: History, scan_id: str, path: Path, *, include_unmapped: bool = False) -> int:
-    """Write the scan's questions (decided ones with their decisions) to ``path``; returns the number written."""
+    """Write the scan's questions (decided ones with their decisions) to ``path``; returns the number written.
+
+    A question without a confirmed decision but with a draft (an answer saved in the browser review
+    and not confirmed) is written with the draft's choices and note and ``confirmed: false``, so
+    setting it to true and importing the file is one way to confirm it.
+    """
     doc = history.load(scan_id)
     decisions = history.decisions(scan_id)
+    drafts = history.drafts(scan_id)
     findings = {f["id"]: f for f in doc.get("findings") or []}
     lines = [HEADER.format(name=path.name, reasons=", ".join(NA_REASONS)),
              f"scan: {_q(scan_id)}", f"account: {_q(doc.get('account', ''))}", 'reviewer: ""', "questions:"]
     count = 0
     for s in doc.get("suggestions") or []:
         decision = decisions.get(s["question"])
-        if not include_unmapped and not has_evidence(s, findings) and decision is None:
+        draft = drafts.get(s["question"])
+        if not include_unmapped and not has_evidence(s, findings) and decision is None and draft is None:
             continue
         count += 1
         confirmed = decision is not None and decision.confirmed
-        values = dict(decision.choices) if confirmed and decision else proposal(s)
+        shown = None if confirmed else draft
+        values = dict(decision.choices) if confirmed and decision else dict(shown.choices) if shown else proposal(s)
         lines.append(f"  - question: {_q(s['question'])}")
         lines.append(f"    label: {_q(s.get('label', ''))}")
         lines.append(f"    title: {_q(s.get('title', ''))}")
@@ -63,8 +71,12 @@ def export_review(history: History, scan_id: str, path: Path, *, include_unmappe
                          + _comment(", ".join(f"{c} {format_choice(v)}" for c, v in decision.choices.items())))
         elif decision is not None:
             lines.append(f"    # confirmed by {_comment(decision.reviewer)} on {decision.decided_at}")
+        if draft is not None:
+            lines.append(f"    # DRAFT by {_comment(draft.reviewer)} on {draft.saved_at}, not confirmed"
+                         + (": the choices below are the draft's" if shown else " (the confirmed answer is below)"))
         lines.append(f"    confirmed: {'true' if confirmed else 'false'}")
-        lines.append(f"    note: {_q(decision.note if decision else '')}")
+        note = shown.note if shown else decision.note if decision else ""
+        lines.append(f"    note: {_q(note)}")
         lines.append("    choices:")
         by_choice = {c["choice"]: c for c in s.get("choices") or []}
         lens_titles = {c["id"]: c["title"] for c in lens_catalogue().get(s["question"], {}).get("choices", [])}

@@ -5,6 +5,10 @@ The database is embedded (no server): by default ``wa-scan.db`` in the user's da
 every write is one transaction, so a process killed at any point leaves every committed decision
 and a usable database behind.
 
+A reviewer's answer is a *draft* (saved at every change, table ``drafts``) until it is confirmed;
+confirming writes the ``decisions`` row and drops the draft in one transaction. Only decisions count:
+exports, pushes, drift and carry-forward to later scans never read drafts, which stay with their scan.
+
 The schema is versioned with ``PRAGMA user_version`` and migrated forward on open. A database from
 a newer wa-scan, a corrupt file, or an SQLite file that is not a wa-scan history is a ``UsageError``
 and is never written to.
@@ -29,7 +33,7 @@ from typing import Any
 
 from scanner.errors import UsageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # "WAsc": marks the file as a wa-scan history for tools like `file`, and lets us refuse foreign databases.
 APPLICATION_ID = 0x57417363
 
@@ -92,9 +96,24 @@ CREATE TABLE decisions (
 );
 """
 
+# Version 2: an answer being worked on, saved at every change and not yet confirmed (one per question
+# and scan). It never counts as a decision; confirming replaces it with one.
+_V2 = """
+CREATE TABLE drafts (
+    scan_id  TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    question TEXT NOT NULL,
+    choices  TEXT NOT NULL,                -- as in decisions
+    note     TEXT NOT NULL DEFAULT '',
+    reviewer TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (scan_id, question)
+);
+"""
+
 # MIGRATIONS[n] takes a database at user_version n to n + 1.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, _V1),
+    lambda conn: _run_script(conn, _V2),
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -196,6 +215,21 @@ class Decision:
     def confirmed(self) -> bool:
         """True when the decision stands for this scan (made on it, or carried with unchanged evidence)."""
         return self.state == CONFIRMED
+
+
+@dataclass
+class Draft:
+    """An answer a reviewer is working on: saved at every change, not a decision until confirmed.
+
+    ``choices`` is as in ``Decision``; ``saved_at`` is when it was last changed, by ``reviewer``.
+    """
+
+    question: str
+    choices: dict[str, dict[str, str]]
+    note: str = ""
+    reviewer: str = ""
+    saved_at: str = ""
+    scan_id: str = ""
 
 
 def validate_choices(choices: dict[str, dict[str, str]]) -> None:
@@ -396,7 +430,8 @@ class History:
     def save_decisions(self, scan_id: str, decisions: list[Decision]) -> None:
         """Record confirmed decisions on ``scan_id`` in one transaction, replacing earlier ones on the same questions.
 
-        Each decision rests on the scan's current evidence for its question.
+        Each decision rests on the scan's current evidence for its question. A draft on the same
+        question is dropped in the same transaction: confirming is what turns it into the decision.
         """
         for d in decisions:
             validate_choices(d.choices)
@@ -415,10 +450,45 @@ class History:
                     (scan_id, d.question, json.dumps(d.choices, sort_keys=True), d.note, d.reviewer,
                      d.decided_at or utcnow(), d.source, evidence[d.question]),
                 )
+                conn.execute("DELETE FROM drafts WHERE scan_id = ? AND question = ?", (scan_id, d.question))
 
     def save_decision(self, scan_id: str, decision: Decision) -> None:
         """Record one confirmed decision (committed before this returns)."""
         self.save_decisions(scan_id, [decision])
+
+    # -- drafts --------------------------------------------------------------------------------
+
+    def drafts(self, scan_id: str) -> dict[str, Draft]:
+        """question -> the unconfirmed draft saved on it for this scan."""
+        return {q: Draft(question=q, choices=json.loads(c), note=n, reviewer=r, saved_at=t, scan_id=scan_id)
+                for q, c, n, r, t in self.conn.execute(
+                    "SELECT question, choices, note, reviewer, saved_at FROM drafts WHERE scan_id = ?"
+                    " ORDER BY saved_at, question", (scan_id,))}
+
+    def save_draft(self, scan_id: str, draft: Draft) -> bool:
+        """Save (or replace) the draft on one question, committed before this returns; the decision is untouched.
+
+        A draft that says the same as the question's confirmed decision (choices and note) is no
+        change at all: any draft is dropped instead and False returned. True when a draft stands.
+        """
+        validate_choices(draft.choices)
+        choices = json.dumps(draft.choices, sort_keys=True)
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM suggestions WHERE scan_id = ? AND question = ?",
+                                (scan_id, draft.question)).fetchone():
+                raise UsageError(f"scan {scan_id} has no suggestion for question {draft.question!r}")
+            same = conn.execute(
+                "SELECT 1 FROM decisions WHERE scan_id = ? AND question = ? AND state = 'confirmed'"
+                " AND choices = ? AND note = ?", (scan_id, draft.question, choices, draft.note)).fetchone()
+            if same:
+                conn.execute("DELETE FROM drafts WHERE scan_id = ? AND question = ?", (scan_id, draft.question))
+                return False
+            conn.execute(
+                "INSERT INTO drafts (scan_id, question, choices, note, reviewer, saved_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (scan_id, question) DO UPDATE SET choices = excluded.choices, note = excluded.note,"
+                " reviewer = excluded.reviewer, saved_at = excluded.saved_at",
+                (scan_id, draft.question, choices, draft.note, draft.reviewer, draft.saved_at or utcnow()))
+        return True
 
 
 def load_document_file(path: Path) -> dict[str, Any]:

@@ -3,6 +3,10 @@
 Pages are rendered on the server from jinja2 templates with autoescaping on; every form works as a
 plain POST, and the small script in ``static/review.js`` only adds keyboard shortcuts and saving
 without a reload. ``security.Guard`` wraps the whole application.
+
+A question form is posted with ``action=draft`` (the script does so at every change) to save it as
+the question's draft, or ``next`` / ``confirm`` to record it as the confirmed decision. A post
+without a known action saves a draft: nothing is confirmed unless the reviewer asked for it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from starlette.routing import Route
 
 from reports.html import FAVICON, base_css
 from reports.view import RISK_LABEL, RISKS
-from scanner.store import NA_REASONS, Decision, History, utcnow
+from scanner.store import NA_REASONS, Decision, Draft, History, utcnow
 from scanner.web.security import CSRF_FIELD, Access, Guard
 from scanner.web.views import (
     FORM_STATUSES,
@@ -38,6 +42,7 @@ from scanner.web.views import (
 STATIC_TYPES = {"review.js": "text/javascript; charset=utf-8", "review.css": "text/css; charset=utf-8"}
 WORKLOAD_PLACEHOLDER = "WORKLOAD_ID"
 _WORKLOAD_ID = re.compile(r"[0-9a-f]{32}")
+CONFIRM_ACTIONS = ("next", "confirm")
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +110,7 @@ class ReviewApp:
         """The questions by pillar, with progress, suggested risks and filters."""
         decisions = self.history.decisions(self.scan_id)
         page = self.data.overview(decisions, request.query_params.get("show", "all"),
-                                  request.query_params.get("risk", ""))
+                                  request.query_params.get("risk", ""), drafts=self.history.drafts(self.scan_id))
         return self.render("overview.html.j2", decisions=decisions, page=page, error="", jump="")
 
     async def go(self, request: Request) -> Response:
@@ -115,7 +120,7 @@ class ReviewApp:
         if qid is not None:
             return RedirectResponse(f"/q/{quote(qid, safe='')}", status_code=303)
         decisions = self.history.decisions(self.scan_id)
-        page = self.data.overview(decisions)
+        page = self.data.overview(decisions, drafts=self.history.drafts(self.scan_id))
         return self.render("overview.html.j2", status=404, decisions=decisions, page=page, jump=ref,
                            error=f"No question {ref!r} in this scan." if ref else "Type a question label.")
 
@@ -124,16 +129,17 @@ class ReviewApp:
         qid = request.path_params["qid"]
         if qid not in self.data.suggestions:
             return _not_found()
-        return self._question_page(qid, saved=request.query_params.get("saved") == "1")
+        saved = {"1": "confirmed", "draft": "draft"}.get(request.query_params.get("saved", ""), "")
+        return self._question_page(qid, saved=saved)
 
-    def _question_page(self, qid: str, *, status: int = 200, saved: bool = False,
+    def _question_page(self, qid: str, *, status: int = 200, saved: str = "",
                        problems: dict[str, str] | None = None, form: dict[str, dict[str, str]] | None = None,
                        note: str | None = None) -> HTMLResponse:
         decisions = self.history.decisions(self.scan_id)
         decision = decisions.get(qid)
         previous = self.previous_findings() if decision is not None and not decision.confirmed else None
         page = self.data.question(qid, decisions, self.history.evidence(self.scan_id).get(qid), previous,
-                                  form=form, note=note)
+                                  form=form, note=note, draft=self.history.drafts(self.scan_id).get(qid))
         numbers = {c.id: c.number for c in page["choices"]}
         # Each problem links to the choice it is about (field names are "choice.ID" / "reason.ID").
         listed = [(f"#c{numbers[key.partition('.')[2]]}" if key.partition(".")[2] in numbers else "#note", text)
@@ -142,7 +148,10 @@ class ReviewApp:
                            problems=listed, problem_rows={target for target, _ in listed})
 
     async def save(self, request: Request) -> Response:
-        """Record the posted decision on one question at once; JSON for the script, a redirect otherwise."""
+        """Save the posted form of one question at once, as its draft or (asked to) as its confirmed decision.
+
+        JSON for the script, a redirect otherwise.
+        """
         qid = request.path_params["qid"]
         if qid not in self.data.suggestions:
             return _not_found()
@@ -159,18 +168,27 @@ class ReviewApp:
                       for k, v in fields.items() if k.startswith("choice.") and v != "undecided"}
             return self._question_page(qid, status=422, problems=exc.problems, form=posted,
                                        note=fields.get("note", ""))
-        decision = Decision(question=qid, choices=choices, note=note, reviewer=self.reviewer,
-                            decided_at=utcnow(), source="review")
-        self.history.save_decision(self.scan_id, decision)
+        action = fields.get("action", "")
+        now = utcnow()
+        if action in CONFIRM_ACTIONS:
+            # The form shows the draft (or the evidence's proposal): confirming records it and drops the draft.
+            self.history.save_decision(self.scan_id, Decision(question=qid, choices=choices, note=note,
+                                                              reviewer=self.reviewer, decided_at=now, source="review"))
+            is_draft = False
+        else:
+            is_draft = self.history.save_draft(self.scan_id, Draft(question=qid, choices=choices, note=note,
+                                                                   reviewer=self.reviewer, saved_at=now))
         if wants_json:
-            rows = self.data.rows(self.history.decisions(self.scan_id))
-            return JSONResponse({"ok": True, "question": qid, "reviewer": self.reviewer,
-                                 "decided_at": decision.decided_at,
+            decisions = self.history.decisions(self.scan_id)
+            rows = self.data.rows(decisions)
+            return JSONResponse({"ok": True, "question": qid, "reviewer": self.reviewer, "saved_at": now,
+                                 "draft": is_draft, "state": next(r.state for r in rows if r.id == qid),
                                  "confirmed": sum(1 for r in rows if r.state == "confirmed"), "total": len(rows)})
         _, next_q = self.data.neighbours(qid)
-        if fields.get("action") == "next" and next_q:
+        if action == "next" and next_q:
             return RedirectResponse(f"/q/{quote(next_q, safe='')}", status_code=303)
-        return RedirectResponse(f"/q/{quote(qid, safe='')}?{urlencode({'saved': '1'})}", status_code=303)
+        saved = "1" if action in CONFIRM_ACTIONS else "draft"
+        return RedirectResponse(f"/q/{quote(qid, safe='')}?{urlencode({'saved': saved})}", status_code=303)
 
     async def push(self, request: Request) -> Response:
         """What ``wa-scan push`` would send from the confirmed decisions (dry run, no AWS call)."""

@@ -83,5 +83,5 @@ def serve(history: History, scan_id: str, *, reviewer: str, host: str = DEFAULT_
         pass
     finally:
         sock.close()
-    print("Review server stopped; every decision was already saved.", file=out)
+    print("Review server stopped; every change was already saved (confirmed decisions and drafts).", file=out)
     return 0

@@ -1,8 +1,9 @@
 """What the review pages show, computed from a recorded scan and its decisions; no HTTP here.
 
 The scan document never changes once recorded, so it is read and laid out once (``ReviewData``);
-decisions are read from the history database for every page, so a change made elsewhere (the
-terminal review, an imported file) shows at the next load.
+decisions and drafts are read from the history database for every page, so a change made elsewhere
+(the terminal review, an imported file) shows at the next load. A draft is an answer saved as the
+reviewer works and not confirmed: the form shows it, but only confirmed decisions count as progress.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from reports.view import (
     build_view,
 )
 from scanner.review import choice_findings, lens_catalogue, proposal, question_choice_ids
-from scanner.store import CHOICE_STATUSES, NA_REASONS, Decision
+from scanner.store import CHOICE_STATUSES, NA_REASONS, Decision, Draft
 
 UNDECIDED = "undecided"
 FORM_STATUSES = (*CHOICE_STATUSES, UNDECIDED)
@@ -35,7 +36,8 @@ REASON_TEXT = {"out_of_scope": "Out of scope", "business_priorities": "Business 
 OPEN, CONFIRMED, CHANGED = "open", "confirmed", "changed"
 STATE_TEXT = {OPEN: "Not reviewed", CONFIRMED: "Confirmed", CHANGED: "Evidence changed"}
 SHOW_FILTERS = {"all": "All questions", "open": "Needs a reviewer (not confirmed)",
-                "changed": "Evidence changed since last review", "confirmed": "Confirmed"}
+                "draft": "Draft not confirmed yet", "changed": "Evidence changed since last review",
+                "confirmed": "Confirmed"}
 NOTE_MAX = 2000
 # Findings listed per choice before "and N more"; passing ones are folded away.
 SHOWN_PER_CHOICE = 40
@@ -96,6 +98,7 @@ class QuestionRow:
     passed: int
     not_assessed: int
     suggestions: dict[str, int] = field(default_factory=dict)
+    draft: Draft | None = None
 
     @property
     def risk_label(self) -> str:
@@ -175,8 +178,9 @@ class ReviewData:
 
     # -- overview --------------------------------------------------------------------------------
 
-    def rows(self, decisions: Mapping[str, Decision]) -> list[QuestionRow]:
-        """Every question of the scan in WA Tool order, with its review state."""
+    def rows(self, decisions: Mapping[str, Decision],
+             drafts: Mapping[str, Draft] | None = None) -> list[QuestionRow]:
+        """Every question of the scan in WA Tool order, with its review state and any unconfirmed draft."""
         out = []
         for i, qid in enumerate(self.order):
             q = self.questions.get(qid)
@@ -191,28 +195,39 @@ class ReviewData:
                 index=i, id=qid, label=self.label(qid), title=str(s.get("title", "")),
                 pillar=q.pillar if q else str(s.get("pillar", "")), risk=q.risk if q else "UNKNOWN",
                 state=state_of(decision), decision=decision, fail=counts["fail"], passed=counts["pass"],
-                not_assessed=counts["not_assessed"], suggestions=q.suggestion_counts if q else {}))
+                not_assessed=counts["not_assessed"], suggestions=q.suggestion_counts if q else {},
+                draft=(drafts or {}).get(qid)))
         return out
 
-    def resume_at(self, decisions: Mapping[str, Decision]) -> str | None:
-        """Where the review stopped: the first question not confirmed after the one decided last."""
+    def resume_at(self, decisions: Mapping[str, Decision],
+                  drafts: Mapping[str, Draft] | None = None) -> str | None:
+        """Where the review stopped: the question with the draft worked on last, else the first one
+        not confirmed after the one decided last (a question with a draft is not done either)."""
         if not self.order:
             return None
-        decided = [d for d in decisions.values() if d.source != "carried" and d.question in self.suggestions]
+        drafts = drafts or {}
+        touched = [(d.decided_at, 1, d.question) for d in decisions.values()
+                   if d.source != "carried" and d.question in self.suggestions]
+        touched += [(d.saved_at, 2, d.question) for d in drafts.values() if d.question in self.suggestions]
         start = 0
-        if decided:
-            last = max(decided, key=lambda d: (d.decided_at, d.id or 0))
-            start = self.order.index(last.question) + 1
+        if touched:
+            _, kind, last = max(touched)
+            # A draft left unconfirmed is where the reviewer was; a confirmed question is done.
+            start = self.order.index(last) + (0 if kind == 2 else 1)
         ring = self.order[start:] + self.order[:start]
         for qid in ring:
             d = decisions.get(qid)
-            if d is None or not d.confirmed:
+            if d is None or not d.confirmed or qid in drafts:
                 return qid
         return None
 
-    def overview(self, decisions: Mapping[str, Decision], show: str = "all", risk: str = "") -> dict[str, Any]:
-        """The overview page: totals, and per pillar its progress, risks and the (filtered) questions."""
-        rows = self.rows(decisions)
+    def overview(self, decisions: Mapping[str, Decision], show: str = "all", risk: str = "",
+                 drafts: Mapping[str, Draft] | None = None) -> dict[str, Any]:
+        """The overview page: totals, and per pillar its progress, risks and the (filtered) questions.
+
+        Progress counts confirmed decisions only; a draft marks its question without counting.
+        """
+        rows = self.rows(decisions, drafts)
         show = show if show in SHOW_FILTERS else "all"
         risk = risk if risk in RISKS else ""
 
@@ -220,7 +235,8 @@ class ReviewData:
             if risk and r.risk != risk:
                 return False
             return show == "all" or (show == "open" and r.state != CONFIRMED) or (
-                show == "changed" and r.state == CHANGED) or (show == "confirmed" and r.state == CONFIRMED)
+                show == "changed" and r.state == CHANGED) or (show == "confirmed" and r.state == CONFIRMED) or (
+                show == "draft" and r.draft is not None)
 
         pillars = []
         for p in self.view.pillars:
@@ -236,11 +252,12 @@ class ReviewData:
         totals = {
             "questions": len(rows), "confirmed": sum(1 for r in rows if r.state == CONFIRMED),
             "changed": sum(1 for r in rows if r.state == CHANGED), "open": sum(1 for r in rows if r.state == OPEN),
+            "drafts": sum(1 for r in rows if r.draft is not None),
             "shown": sum(len(p["rows"]) for p in pillars),
             "risks": {k: sum(1 for r in rows if r.risk == k) for k in RISKS},
             "unmapped": sum(self.unmapped.values()),
         }
-        resume = self.resume_at(decisions)
+        resume = self.resume_at(decisions, drafts)
         return {"pillars": pillars, "totals": totals, "show": show, "risk": risk, "resume": resume,
                 "resume_label": self.label(resume) if resume else ""}
 
@@ -248,15 +265,22 @@ class ReviewData:
 
     def question(self, qid: str, decisions: Mapping[str, Decision], evidence_now: list[str] | None,
                  previous_findings: Mapping[str, dict[str, Any]] | None = None,
-                 form: dict[str, dict[str, str]] | None = None, note: str | None = None) -> dict[str, Any]:
-        """The question page; ``form``/``note`` override the stored values (a form sent back with errors)."""
+                 form: dict[str, dict[str, str]] | None = None, note: str | None = None,
+                 draft: Draft | None = None) -> dict[str, Any]:
+        """The question page; the form holds the draft, else the decision, else the evidence's proposal.
+
+        ``form``/``note`` override all of them (a form sent back with errors).
+        """
         s = self.suggestions[qid]
         q = self.questions.get(qid)
         decision = decisions.get(qid)
         proposed = proposal(s)
-        values = dict(decision.choices) if decision is not None else dict(proposed)
+        values = dict(draft.choices) if draft is not None else dict(decision.choices) if decision is not None \
+            else dict(proposed)
         if form is not None:
             values = form
+        if note is None:
+            note = draft.note if draft is not None else decision.note if decision is not None else ""
         lens_q = lens_catalogue().get(qid, {})
         lens_choices = {c["id"]: c for c in lens_q.get("choices", [])}
         suggested = {c["choice"]: c for c in s.get("choices") or []}
@@ -292,7 +316,7 @@ class ReviewData:
             "risk_rule": q.risk_rule if q else "", "baseline": q.baseline if q else None,
             "remediations": q.remediations if q else [],
             "choices": rows, "decision": decision, "state": state_of(decision), "changes": changes,
-            "note": decision.note if note is None and decision is not None else (note or ""),
+            "draft": draft, "note": note,
             "position": self.order.index(qid) + 1, "count": len(self.order),
             "prev": prev_q, "next": next_q,
             "prev_label": self.label(prev_q) if prev_q else "", "next_label": self.label(next_q) if next_q else "",

@@ -67,6 +67,11 @@ def decided(db: Path) -> dict:
         return h.decisions(h.resolve(None))
 
 
+def drafted(db: Path) -> dict:
+    with open_history(db) as h:
+        return h.drafts(h.resolve(None))
+
+
 def eventually(condition: Any, seconds: float = 5.0) -> None:
     """Wait until ``condition()`` holds (a save the page sent in the background has landed)."""
     deadline = time.monotonic() + seconds
@@ -94,25 +99,40 @@ def test_answer_a_question_with_the_keyboard_reload_and_export(tab: Tab, live: L
                      page.locator("#c2").inner_text())
 
     # Choice 1 selected (s), choice 2 toggled from the proposal "not selected" to selected (x), a note (t).
+    expect(page.locator("#draft-banner")).to_be_hidden()
     page.keyboard.press("1")
     page.keyboard.press("s")
-    page.locator("#save-status", has_text="Saved").wait_for()
+    page.locator("#save-status", has_text="Draft saved").wait_for()
     page.keyboard.press("2")
     page.keyboard.press("x")
-    page.locator("#save-status", has_text="Saved").wait_for()
+    page.locator("#save-status", has_text="Draft saved").wait_for()
     page.keyboard.press("t")
     page.keyboard.type("MFA enforced through SSO")
     page.keyboard.press("Escape")
-    eventually(lambda: decided(live.db)["identities"].note == "MFA enforced through SSO")
-    expect(page.locator("#save-status")).to_have_text(re.compile("^Saved "))
-    expect(page.locator("#progress-count")).to_have_text("1")
-    expect(page.locator("#status-banner")).to_contain_text("Confirmed by Jane Doe")
+    eventually(lambda: getattr(drafted(live.db).get("identities"), "note", "") == "MFA enforced through SSO")
+    expect(page.locator("#save-status")).to_have_text(re.compile("^Draft saved .*not confirmed"))
+    expect(page.locator("#draft-banner")).to_contain_text("saved by Jane Doe")
+    expect(page.locator("#draft-badge")).to_be_visible()
+    # Saved, but not confirmed: nothing counts yet, and nothing is a decision.
+    expect(page.locator("#progress-count")).to_have_text("0")
+    assert "identities" not in decided(live.db)
 
     page.reload()
     assert page.locator(f"input[name='choice.{MECHANISMS}'][value='selected']").is_checked()
     assert page.locator(f"input[name='choice.{UNIQUE}'][value='selected']").is_checked()
     assert page.locator("#note").input_value() == "MFA enforced through SSO"
+    assert "Draft, not confirmed" in page.locator("#draft-banner").inner_text()
+    q = exported(live.db, tmp_path)["identities"]
+    assert q["confirmed"] is False and q["note"] == "MFA enforced through SSO", "a draft exports unconfirmed"
+    assert q["choices"][MECHANISMS] == "selected"
+
+    page.keyboard.press("c")  # confirm as shown and go on
+    page.wait_for_url(live.base + SEC3)
+    expect(page.locator("#progress-count")).to_have_text("1")
+    assert drafted(live.db) == {}, "confirming turned the draft into the decision"
+    page.goto(live.base + SEC2)
     assert "Confirmed by Jane Doe" in page.locator("#status-banner").inner_text()
+    expect(page.locator("#draft-banner")).to_be_hidden()
 
     q = exported(live.db, tmp_path)["identities"]
     assert q["confirmed"] is True and q["note"] == "MFA enforced through SSO"
@@ -128,8 +148,14 @@ def test_leaving_right_after_typing_a_note_loses_nothing(tab: Tab, live: LiveSer
     page.locator("#note").click()
     page.keyboard.type("typed, then the tab went away")
     page.goto(live.base + "/")  # before the typing pause that saves the note
-    eventually(lambda: "identities" in decided(live.db))
-    assert decided(live.db)["identities"].note == "typed, then the tab went away"
+    eventually(lambda: "identities" in drafted(live.db))
+    assert drafted(live.db)["identities"].note == "typed, then the tab went away"
+    assert decided(live.db) == {}, "kept as a draft, not confirmed"
+    # The overview marks it, and the review continues there.
+    page.reload()
+    expect(page.locator("tr.qrow", has_text="SEC 2").locator(".state-draft")).to_be_visible()
+    assert page.locator("#resume").inner_text() == "Continue with SEC 2"
+    assert page.locator("#progress").inner_text().strip() == "0 of 38 confirmed"
 
 
 def test_keyboard_moves_between_questions_and_confirms(tab: Tab, live: LiveServer) -> None:
@@ -179,6 +205,11 @@ def test_forms_work_without_javascript(browser: Any, live: LiveServer) -> None:
         row.locator("label.seg-not_applicable").click()
         row.locator("select").select_option("business_priorities")
         page.locator("#note").fill("decided without JavaScript")
+        page.locator("#save-draft").click()
+        page.wait_for_url(live.base + SEC3 + "?saved=draft")
+        assert "Draft saved, not confirmed." in page.locator("#save-status").inner_text()
+        assert drafted(live.db)["permissions"].note == "decided without JavaScript"
+        assert decided(live.db) == {}
         page.locator("#confirm").click()
         page.wait_for_url(live.base + "/q/detect-investigate-events")
         d = decided(live.db)["permissions"]
@@ -247,7 +278,7 @@ def test_a_cross_origin_post_is_refused(tab: Tab, live: LiveServer) -> None:
         response = info.value
         assert response.status == 403
         assert "Origin check" in response.text()
-        assert decided(live.db) == {}
+        assert decided(live.db) == {} and drafted(live.db) == {}
     finally:
         evil.shutdown()
 

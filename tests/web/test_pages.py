@@ -30,6 +30,11 @@ def decisions(db: Path) -> dict:
         return h.decisions(h.resolve(None))
 
 
+def drafts(db: Path) -> dict:
+    with open_history(db) as h:
+        return h.drafts(h.resolve(None))
+
+
 def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
@@ -41,7 +46,7 @@ def test_overview_shows_pillars_progress_risks_and_states(web, db):
     assert "SEC 2 How do you manage identities for people and machines?" in page
     assert "Continue with SEC 2" in page
     assert "3 not reviewed yet" in page
-    post(client, access, SEC2, **{f"choice.{AUDIT}": "unselected", "action": "save"})
+    post(client, access, SEC2, **{f"choice.{AUDIT}": "unselected", "action": "confirm"})
     page = text_of(client.get("/").text)
     assert "Security 1 of 3 confirmed" in page and "1 of 3 confirmed" in page
     assert "Continue with SEC 3" in page, "the review resumes after the question decided last"
@@ -50,7 +55,7 @@ def test_overview_shows_pillars_progress_risks_and_states(web, db):
 
 def test_overview_filters_need_a_reviewer_and_risk(web):
     client, access = web
-    post(client, access, SEC2, **{f"choice.{AUDIT}": "unselected"})
+    post(client, access, SEC2, action="confirm", **{f"choice.{AUDIT}": "unselected"})
     open_page = client.get("/?show=open").text
     assert ">SEC 2<" not in open_page and ">SEC 3<" in open_page and ">SEC 4<" in open_page
     assert "2 of 3 questions shown" in text_of(open_page)
@@ -125,21 +130,73 @@ def test_a_plain_post_records_the_decision_and_moves_on(web, db, tmp_path):
     assert q["choices"]["sec_identities_enforce_mechanisms"] == "not_applicable:out_of_scope"
 
 
-def test_save_and_stay(web, db):
+def test_confirm_and_stay(web, db):
     client, access = web
-    r = post(client, access, SEC4, action="save")
+    r = post(client, access, SEC4, action="confirm")
     assert r.status_code == 303 and r.headers["location"] == f"{SEC4}?saved=1"
-    assert "Saved." in client.get(r.headers["location"]).text
+    assert "Confirmed." in client.get(r.headers["location"]).text
     assert decisions(db)["detect-investigate-events"].confirmed
 
 
-def test_the_script_saves_without_a_reload(web, db):
+def test_the_script_saves_a_draft_without_a_reload(web, db):
     client, access = web
-    r = post(client, access, SEC3, json_reply=True, **{f"choice.{SHARE}": "selected"})
+    r = post(client, access, SEC3, json_reply=True, action="draft", **{f"choice.{SHARE}": "selected"})
     assert r.status_code == 200
     body = r.json()
-    assert body["ok"] is True and body["confirmed"] == 1 and body["total"] == 3 and body["reviewer"] == "Jane Doe"
-    assert decisions(db)["permissions"].choices == {SHARE: {"status": "selected"}}
+    assert body["ok"] is True and body["draft"] is True and body["state"] == "open"
+    assert body["confirmed"] == 0 and body["total"] == 3 and body["reviewer"] == "Jane Doe"
+    assert decisions(db) == {}
+    d = drafts(db)["permissions"]
+    assert d.choices == {SHARE: {"status": "selected"}} and d.reviewer == "Jane Doe" and d.saved_at
+
+
+def test_a_change_is_a_draft_until_confirmed(web, db, tmp_path):
+    client, access = web
+    # A plain POST without a confirm action (the "Save draft" button, or no action at all) saves a draft.
+    r = post(client, access, SEC3, action="draft", note="half done", **{f"choice.{SHARE}": "unselected"})
+    assert r.status_code == 303 and r.headers["location"] == f"{SEC3}?saved=draft"
+    assert "Draft saved, not confirmed." in client.get(r.headers["location"]).text
+    post(client, access, SEC3, note="still half done", **{f"choice.{SHARE}": "unselected"})
+    assert decisions(db) == {} and drafts(db)["permissions"].note == "still half done"
+    # Overview: marked, not counted; the review continues at the draft.
+    page = text_of(client.get("/").text)
+    assert "0 / 3 questions confirmed" in page and "1 draft not confirmed" in page
+    assert "Continue with SEC 3" in page
+    assert 'class="badge state-draft"' in client.get("/").text
+    shown = client.get("/?show=draft").text
+    assert ">SEC 3<" in shown and ">SEC 2<" not in shown
+    # Reopened, the form holds the draft.
+    html = client.get(SEC3).text
+    assert re.search(rf'name="choice\.{SHARE}" value="unselected" checked', html)
+    assert ">still half done</textarea>" in html and 'id="draft-banner" hidden' not in html
+    # Export: the draft's values, not confirmed; push has nothing.
+    out = tmp_path / "review.yaml"
+    assert main(["review", "--db", str(db), "--export", str(out)]) == 0
+    q = next(q for q in yaml.safe_load(out.read_text())["questions"] if q["question"] == "permissions")
+    assert q["confirmed"] is False and q["note"] == "still half done" and q["choices"][SHARE] == "unselected"
+    assert "# DRAFT by Jane Doe on" in out.read_text()
+    assert "No confirmed decision yet" in text_of(client.get("/push").text)
+    # Confirm: the draft becomes the decision, in one step.
+    r = post(client, access, SEC3, action="next", note="still half done", **{f"choice.{SHARE}": "unselected"})
+    assert r.status_code == 303 and r.headers["location"] == SEC4
+    d = decisions(db)["permissions"]
+    assert d.confirmed and d.note == "still half done" and d.choices == {SHARE: {"status": "unselected"}}
+    assert drafts(db) == {}
+    page = text_of(client.get("/").text)
+    assert "1 / 3 questions confirmed" in page and "0 drafts not confirmed" in page
+    assert main(["review", "--db", str(db), "--export", str(out)]) == 0
+    q = next(q for q in yaml.safe_load(out.read_text())["questions"] if q["question"] == "permissions")
+    assert q["confirmed"] is True and q["choices"][SHARE] == "unselected"
+    # A change after confirming is a draft again; the confirmed decision still counts and is what export sees.
+    body = post(client, access, SEC3, json_reply=True, action="draft", note="rethinking",
+                **{f"choice.{SHARE}": "selected"}).json()
+    assert body["draft"] is True and body["state"] == "confirmed" and body["confirmed"] == 1
+    assert decisions(db)["permissions"].choices == {SHARE: {"status": "unselected"}}
+    assert "A change is saved as a draft" in client.get(SEC3).text
+    # Changing it back to what is confirmed leaves nothing to confirm.
+    body = post(client, access, SEC3, json_reply=True, action="draft", note="still half done",
+                **{f"choice.{SHARE}": "unselected"}).json()
+    assert body["draft"] is False and drafts(db) == {}
 
 
 def test_not_applicable_needs_a_reason_and_nothing_is_saved_without_one(web, db):
@@ -154,7 +211,7 @@ def test_not_applicable_needs_a_reason_and_nothing_is_saved_without_one(web, db)
     r = post(client, access, SEC3, json_reply=True, **{f"choice.{SHARE}": "not_applicable",
                                                         f"reason.{SHARE}": "bogus"})
     assert r.status_code == 422 and f"reason.{SHARE}" in r.json()["problems"]
-    assert decisions(db) == {}
+    assert decisions(db) == {} and drafts(db) == {}
 
 
 def test_unknown_choices_and_statuses_are_refused(web, db):
@@ -163,14 +220,14 @@ def test_unknown_choices_and_statuses_are_refused(web, db):
     assert post(client, access, SEC3, **{f"choice.{SHARE}": "maybe"}).status_code == 422
     assert post(client, access, SEC3, note="x" * 2001).status_code == 422
     assert post(client, access, "/q/nothing", **{f"choice.{SHARE}": "selected"}).status_code == 404
-    assert decisions(db) == {}
+    assert decisions(db) == {} and drafts(db) == {}
 
 
 def test_evidence_changed_since_the_review(tmp_path):
     db = tmp_path / "h.db"
     record_scan(make_doc(base_findings()), db)
     client, access, history = make_client(db)
-    post(client, access, SEC3, note="bucket is being fixed", **{f"choice.{SHARE}": "unselected"})
+    post(client, access, SEC3, action="confirm", note="bucket is being fixed", **{f"choice.{SHARE}": "unselected"})
     history.close()
     # The next scan: the public bucket is gone, a new one appears.
     findings = [f for f in base_findings() if f["check"] != "s3.bucket_not_public"]
@@ -186,7 +243,7 @@ def test_evidence_changed_since_the_review(tmp_path):
     assert ">SEC 2<" not in client.get("/?show=changed").text
     # The earlier decision is what the form holds; confirming it makes it stand on the new evidence.
     assert 'value="unselected" checked' in client.get(SEC3).text
-    post(client, access, SEC3, note="bucket is being fixed", **{f"choice.{SHARE}": "unselected"})
+    post(client, access, SEC3, action="confirm", note="bucket is being fixed", **{f"choice.{SHARE}": "unselected"})
     assert decisions(db)["permissions"].confirmed
     history.close()
 
@@ -195,7 +252,9 @@ def test_push_preview_shows_the_requests_without_calling_aws(web, db):
     client, access = web
     page = text_of(client.get("/push").text)
     assert "No confirmed decision yet" in page and "without GetAnswer" in page
-    post(client, access, SEC2, note="reviewed live", **{f"choice.{AUDIT}": "selected"})
+    post(client, access, SEC2, note="draft only", **{f"choice.{AUDIT}": "unselected"})
+    assert "No confirmed decision yet" in text_of(client.get("/push").text), "a draft is never pushed"
+    post(client, access, SEC2, action="confirm", note="reviewed live", **{f"choice.{AUDIT}": "selected"})
     html = client.get("/push").text
     page = text_of(html)
     assert "Dry run: nothing was sent, and no AWS call was made for this page." in page
@@ -217,7 +276,7 @@ def test_push_preview_leaves_out_evidence_changed_decisions(tmp_path):
     db = tmp_path / "h.db"
     record_scan(make_doc(base_findings()), db)
     client, access, history = make_client(db)
-    post(client, access, SEC3, **{f"choice.{SHARE}": "unselected"})
+    post(client, access, SEC3, action="confirm", **{f"choice.{SHARE}": "unselected"})
     history.close()
     findings = [f for f in base_findings() if f["check"] != "s3.bucket_not_public"]
     record_scan(make_doc(findings, started="2025-02-01T00:00:00Z"), db)

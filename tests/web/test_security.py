@@ -19,7 +19,7 @@ AUDIT = "sec_identities_audit"
 
 
 def form(access: Access, **fields: str) -> dict[str, str]:
-    return {"csrf": access.csrf, f"choice.{AUDIT}": "selected", "note": "", **fields}
+    return {"csrf": access.csrf, f"choice.{AUDIT}": "selected", "note": "", "action": "confirm", **fields}
 
 
 def tampered(secret: str) -> str:
@@ -232,6 +232,8 @@ def test_account_values_holding_markup_render_as_text(tmp_path):
     assert len(re.findall(r"<script\b", page)) == 1
     # The overview and the push preview quote account values as well.
     client.post(SEC2, data=form(access, note=HOSTILE), headers={"origin": ORIGIN})
+    client.post(SEC2, data=form(access, note="draft " + HOSTILE, action="draft"), headers={"origin": ORIGIN})
+    assert "&lt;script&gt;" in client.get(SEC2).text, "the draft's note is in the form, quoted"
     for path in ("/", "/push", SEC2):
         text = client.get(path).text
         assert "<script>alert" not in text and len(re.findall(r"<script\b", text)) == 1, path

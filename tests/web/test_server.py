@@ -42,27 +42,36 @@ def test_the_command_prints_the_address_and_a_killed_server_loses_nothing(db):
             assert str(page.url) == base + "/", "the token left the address"
             csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
             r = http.post(base + "/q/permissions", data={"csrf": csrf, "choice.sec_permissions_share_securely":
-                                                         "selected", "note": "saved before the kill"},
+                                                         "selected", "note": "saved before the kill",
+                                                         "action": "confirm"},
                           headers={"origin": base, "accept": "application/json"})
-            assert r.status_code == 200 and r.json()["ok"]
+            assert r.status_code == 200 and r.json()["ok"] and not r.json()["draft"]
+            r = http.post(base + "/q/detect-investigate-events",
+                          data={"csrf": csrf, "note": "a draft", "action": "draft"},
+                          headers={"origin": base, "accept": "application/json"})
+            assert r.status_code == 200 and r.json()["draft"] and r.json()["confirmed"] == 1
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     with open_history(db) as h:
         d = h.decisions(h.resolve(None))["permissions"]
+        draft = h.drafts(h.resolve(None))["detect-investigate-events"]
     assert d.note == "saved before the kill" and d.reviewer == "Jane Doe" and d.confirmed
-    # Started again, the review continues where it stopped.
+    assert draft.note == "a draft" and draft.reviewer == "Jane Doe"
+    # Started again, the review continues where it stopped: at the draft, not counted as confirmed.
     proc, url = start(db)
     try:
         with httpx.Client(follow_redirects=True, timeout=10) as http:
             page = http.get(url).text
             assert "1 of 3 confirmed" in " ".join(re.sub(r"<[^>]+>", " ", page).split())
             assert 'href="/q/detect-investigate-events">Continue with SEC 4' in page
+            again = url.split("/?")[0]
+            assert ">a draft</textarea>" in http.get(again + "/q/detect-investigate-events").text
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
-    assert "every decision was already saved" in out
+    assert "every change was already saved" in out
 
 
 def test_serve_warns_off_loopback_and_opens_the_browser(db, monkeypatch, capsys):

@@ -9,7 +9,7 @@ import pytest
 
 from scanner.cli import main
 from scanner.drift import compare, csp_hash, render
-from scanner.store import Decision, open_history, record_scan
+from scanner.store import Decision, Draft, open_history, record_scan
 from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
 
 
@@ -106,5 +106,10 @@ def test_drift_command_uses_the_history_and_shows_review_decisions(pair, tmp_pat
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["new_failures"] == 2
     assert report["review"]["evidence_changed"] == ["SEC 2", "SEC 3"]  # both questions' evidence moved
+    with open_history(db) as h:  # a draft on the new scan is no decision: drift never counts it
+        h.save_draft(h.resolve(None), Draft("detect-investigate-events", {}, "", "jane"))
+    assert main(["drift", "--db", str(db), "--format", "json", "--account", "123456789012"]) == 0
+    review = json.loads(capsys.readouterr().out)["review"]
+    assert review["confirmed"] == [] and review["kept"] == [] and "SEC 4" not in str(review)
     assert main(["diff", first, "latest", "--db", str(db)]) == 0
     assert "Evidence changed since review (to look at again): SEC 2, SEC 3" in capsys.readouterr().out

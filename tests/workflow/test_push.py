@@ -9,7 +9,7 @@ from botocore.stub import ANY, Stubber
 
 import scanner.watool as watool
 from scanner.cli import main
-from scanner.store import Decision, open_history, record_scan
+from scanner.store import Decision, Draft, open_history, record_scan
 from scanner.watool import (
     CHOICE_NOTES_MAX,
     QUESTION_NOTES_MAX,
@@ -244,3 +244,12 @@ def test_push_client_refuses_every_other_service():
         sts.get_caller_identity()
     with pytest.raises(WriteGuardViolation, match="refused s3:DeleteBucket"):
         session.client("s3").delete_bucket(Bucket="anything")
+
+
+def test_drafts_are_never_pushed(tmp_path, capsys):
+    db = tmp_path / "h.db"
+    scan_id = record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        h.save_draft(scan_id, Draft("identities", {"sec_identities_audit": {"status": "selected"}}, "", "jane"))
+    assert _push(db) == 2
+    assert "no confirmed answers" in capsys.readouterr().err

@@ -140,3 +140,18 @@ def test_sigkill_mid_review_keeps_every_committed_decision(db):
     new = record_scan(make_doc(base_findings(), started="2025-02-01T00:00:00Z"), db)
     with open_history(db) as h:
         assert set(h.decisions(new)) == {"identities", "permissions"}
+
+
+def test_a_draft_from_the_browser_is_proposed_and_accepting_confirms_it(monkeypatch, capsys, db):
+    from scanner.store import Draft
+
+    with open_history(db) as h:
+        scan_id = h.resolve("latest")
+        h.save_draft(scan_id, Draft("identities", {"sec_identities_audit": {"status": "selected"}}, "from the web",
+                                    "jane"))
+    code, out = review(monkeypatch, capsys, db, "a\n\nq\n")
+    assert code == 0 and "Draft by jane" in out and "1 confirmed" in out
+    with open_history(db) as h:
+        d = h.decisions(scan_id)["identities"]
+        assert d.choices == {"sec_identities_audit": {"status": "selected"}} and d.note == "from the web"
+        assert h.drafts(scan_id) == {}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scanner.errors import UsageError
-from scanner.store import SCHEMA_VERSION, Decision, open_history, record_scan, scan_id_for
+from scanner.store import SCHEMA_VERSION, Decision, Draft, open_history, record_scan, scan_id_for
 from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
 
 
@@ -185,3 +185,79 @@ def test_an_id_already_in_the_document_is_kept(tmp_path):
     with open_history(tmp_path / "h.db") as h:
         assert h.resolve(str(path)) == doc["scan_id"]
         assert h.load(doc["scan_id"])["scan_id"] == doc["scan_id"]
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall())
+
+
+def test_a_version_1_database_is_upgraded_in_place_with_its_decisions(tmp_path):
+    from scanner.store import _V1, APPLICATION_ID, _run_script
+
+    # A database as wa-scan with schema 1 left it: a scan and a confirmed decision, no drafts table.
+    db = tmp_path / "h.db"
+    scan_id = record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        h.save_decision(scan_id, Decision("identities", {"sec_identities_audit": {"status": "selected"}}, "n", "jane"))
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE drafts")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    reference = sqlite3.connect(":memory:")
+    _run_script(reference, _V1)
+    assert _schema(conn) == _schema(reference), "the test database is exactly schema 1"
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    conn.close()
+
+    with open_history(db) as h:
+        assert h.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        d = h.decisions(scan_id)["identities"]
+        assert d.confirmed and d.note == "n" and d.reviewer == "jane"
+        assert h.drafts(scan_id) == {}
+        assert h.save_draft(scan_id, Draft("permissions", {}, "working", "jane"))
+        assert list(h.drafts(scan_id)) == ["permissions"]
+
+
+def test_a_draft_is_saved_at_once_and_confirming_makes_it_the_decision(tmp_path):
+    db = tmp_path / "h.db"
+    scan_id = record_scan(make_doc(base_findings()), db)
+    audit = {"sec_identities_audit": {"status": "unselected"}}
+    with open_history(db) as h:
+        assert h.save_draft(scan_id, Draft("identities", audit, "first try", "jane", "2025-01-02T00:00:00Z"))
+        assert h.save_draft(scan_id, Draft("identities", audit, "second try", "jane"))  # replaces the first
+    with open_history(db) as h:  # committed: another connection sees it
+        draft = h.drafts(scan_id)["identities"]
+        assert draft.note == "second try" and draft.reviewer == "jane" and draft.saved_at > "2025-01-02"
+        assert draft.choices == audit
+        assert h.decisions(scan_id) == {}, "a draft is not a decision"
+        assert h.scans()[-1].decisions == 0
+        with pytest.raises(ValueError, match="needs a reason"):
+            h.save_draft(scan_id, Draft("identities", {"x": {"status": "not_applicable"}}, "", "j"))
+        with pytest.raises(UsageError, match="no suggestion"):
+            h.save_draft(scan_id, Draft("nope", {}, "", "j"))
+        # Confirming records the decision and drops the draft in the same transaction.
+        h.save_decision(scan_id, Decision("identities", draft.choices, draft.note, "john"))
+        assert h.drafts(scan_id) == {}
+        d = h.decisions(scan_id)["identities"]
+        assert d.confirmed and d.note == "second try" and d.reviewer == "john"
+        # A later change is a draft beside the standing decision; changed back, there is nothing to confirm.
+        assert h.save_draft(scan_id, Draft("identities", {}, "second try", "jane"))
+        assert h.decisions(scan_id)["identities"].choices == audit
+        assert not h.save_draft(scan_id, Draft("identities", audit, "second try", "jane"))
+        assert h.drafts(scan_id) == {}
+
+
+def test_drafts_are_never_carried_to_a_later_scan(tmp_path):
+    db = tmp_path / "h.db"
+    first = record_scan(make_doc(base_findings()), db)
+    with open_history(db) as h:
+        h.save_decision(first, Decision("identities", {"sec_identities_audit": {"status": "selected"}}, "", "jane"))
+        h.save_draft(first, Draft("identities", {}, "unsure now", "jane"))
+        h.save_draft(first, Draft("permissions", {}, "half done", "jane"))
+    second = record_scan(make_doc(base_findings(), started="2025-02-01T00:00:00Z"), db)
+    with open_history(db) as h:
+        carried = h.decisions(second)
+        assert list(carried) == ["identities"], "only the confirmed decision is carried"
+        assert carried["identities"].choices == {"sec_identities_audit": {"status": "selected"}}
+        assert h.drafts(second) == {}
+        assert set(h.drafts(first)) == {"identities", "permissions"}, "drafts stay with their scan"

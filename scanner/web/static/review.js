@@ -1,4 +1,6 @@
 /* wa-scan review pages: keyboard shortcuts and saving without a reload.
+ * Every change on a question page is saved at once as its draft; only the Confirm buttons (a plain
+ * form submit) record the confirmed decision.
  * Everything here is optional: every page reads without it and every form works as a plain POST. */
 (function () {
   "use strict";
@@ -92,25 +94,23 @@
 
     function body() {
       var data = new URLSearchParams(new FormData(form));
-      data.set("action", "save");
+      data.set("action", "draft");
       return data;
     }
 
-    function markConfirmed(result) {
+    function showDraft(result) {
       var count = document.getElementById("progress-count");
       if (count && typeof result.confirmed === "number") {
         count.textContent = String(result.confirmed);
         var bar = count.parentNode.querySelector("progress");
         if (bar) { bar.value = result.confirmed; }
       }
-      var badge = document.querySelector("h2.qtitle .badge[class*='state-']");
-      if (badge) { badge.className = "badge state-confirmed"; badge.textContent = "Confirmed"; }
-      var banner = document.getElementById("status-banner");
-      if (banner) {
-        banner.className = "okbox";
-        banner.textContent = "Confirmed by " + result.reviewer + " on " + result.decided_at +
-          ", as shown below. Every change is saved at once.";
-      }
+      var badge = document.getElementById("draft-badge");
+      var banner = document.getElementById("draft-banner");
+      var text = document.getElementById("draft-text");
+      if (badge) { badge.hidden = !result.draft; }
+      if (banner) { banner.hidden = !result.draft; }
+      if (text && result.draft) { text.textContent = "saved by " + result.reviewer + " on " + result.saved_at; }
     }
 
     function save() {
@@ -130,8 +130,10 @@
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (result) {
           if (response.ok && result.ok) {
-            say("Saved " + new Date().toLocaleTimeString() + " as " + result.reviewer + ".", "");
-            markConfirmed(result);
+            say(result.draft
+              ? "Draft saved " + new Date().toLocaleTimeString() + " as " + result.reviewer + ", not confirmed."
+              : "Saved " + new Date().toLocaleTimeString() + ": the same as the confirmed decision.", "");
+            showDraft(result);
           } else if (result.problems) {
             var problems = Object.keys(result.problems).map(function (k) { return result.problems[k]; });
             say("Not saved: " + problems.join("; "), "failed");
