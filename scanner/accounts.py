@@ -104,7 +104,10 @@ def assume_role_session(base: boto3.Session, spec: AccountSpec, partition: str =
         raise AccountAccessError(f"AssumeRole denied for {role_arn} ({code})") from None
     except BotoCoreError as exc:
         raise AccountAccessError(f"AssumeRole failed for {role_arn}: {exc}") from None
+    from scanner.session import botocore_session
+
     return boto3.Session(
+        botocore_session=botocore_session(),
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],

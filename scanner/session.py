@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.exceptions import (
     ClientError,
     EndpointConnectionError,
@@ -44,10 +46,25 @@ class Target:
         return _HOME_REGION.get(self.partition, "us-east-1")
 
 
+# botocore's service models are large (EC2's alone is tens of MB once parsed) and identical for every
+# session: one loader for the whole process, so scanning many accounts loads each model once.
+_SHARED_LOADER = botocore.loaders.create_loader()
+
+
+def botocore_session() -> botocore.session.Session:
+    """A fresh botocore session (own credentials and events) that shares the process's model loader."""
+    core = botocore.session.Session()
+    core.register_component("data_loader", _SHARED_LOADER)
+    return core
+
+
 def make_session(profile: str | None) -> boto3.Session:
     """A boto3 session from ``profile`` or the default credential chain; a bad profile is a clear error."""
     try:
-        return boto3.Session(profile_name=profile) if profile else boto3.Session()
+        session = boto3.Session(profile_name=profile, botocore_session=botocore_session())
+        if profile and profile not in session.available_profiles:
+            raise ProfileNotFound(profile=profile)
+        return session
     except ProfileNotFound:
         raise CredentialsError(
             f"unknown AWS profile {profile!r}: check ~/.aws/config, or list profiles with "
