@@ -34,7 +34,8 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions) -> dict[str, Any]:
         else:
             partition = (base.get_partition_for_region(base.region_name) if base.region_name else "aws")
             session = assume_role_session(base, spec, partition)
-        target = open_target(session, list(spec.regions) or None, max_attempts=opts.max_attempts)
+        target = open_target(session, list(spec.regions) or None, max_attempts=opts.max_attempts,
+                             io_workers=opts.io_workers)
         if target.account != spec.account_id:
             raise AccountAccessError(f"credentials are for account {target.account}, not {spec.account_id}")
         chosen = select_checks(discover(plugins=opts.plugins), opts.check_ids, opts.services)
@@ -57,7 +58,13 @@ def run_accounts(
     max_parallel: int = 4,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield each account's outcome as it finishes; one slow or failing account never stalls the rest."""
+    """Yield each account's outcome as it finishes; one slow or failing account never stalls the rest.
+
+    Accounts scanned side by side share the machine: their thread budgets are divided between them,
+    since more threads than that only queue for the interpreter.
+    """
+    share = max(1, max_parallel)
+    opts = replace(opts, workers=max(8, opts.workers // share), io_workers=max(8, opts.io_workers // share))
     if executor == "local":
         with cf.ThreadPoolExecutor(max_workers=max(1, max_parallel), thread_name_prefix="wa-scan-acct") as pool:
             futures = [pool.submit(scan_one_account, spec, opts) for spec in specs]

@@ -36,6 +36,7 @@ class ScanOptions:
     force: bool = False
     fail_on: str | None = None
     workers: int = DEFAULT_WORKERS
+    io_workers: int = 64
     max_attempts: int = 10
     plugins: bool = True
     mapping: Path | None = None

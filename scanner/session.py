@@ -80,6 +80,7 @@ def open_target(
     per_service_limit: int = 8,
     profile: str | None = None,
     after_guard: Callable[[boto3.Session], None] | None = None,
+    io_workers: int = 64,
 ) -> Target:
     """Guard ``session``, ask STS who we are and settle the regions to scan.
 
@@ -91,7 +92,8 @@ def open_target(
     guard.install(session)
     if after_guard is not None:
         after_guard(session)
-    collector = Collector(session, max_attempts=max_attempts, per_service_limit=per_service_limit)
+    collector = Collector(session, max_attempts=max_attempts, per_service_limit=per_service_limit,
+                          io_workers=io_workers)
     start_region = session.region_name or "us-east-1"
     identity = _identity(collector, start_region, profile)
     caller_arn = identity["Arn"]
