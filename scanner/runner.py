@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,7 +128,6 @@ def run_checks(
                 account_arn(target.partition, reg.meta.service, region, target.account),
                 NotAssessed(Reason.REGION_DISABLED, f"region {region} is not enabled for this account"),
             ))
-    lock = threading.Lock()
     done = 0
     complete = True
 
@@ -169,9 +167,9 @@ def run_checks(
             finished, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
                 reg, region = futures[fut]
-                with lock:
-                    findings.extend(fut.result())
-                    done += 1
+                # Only this thread gathers results, so no lock is needed here.
+                findings.extend(fut.result())
+                done += 1
                 if progress:
                     progress(done, len(tasks), f"{reg.meta.id} {region}")
     except KeyboardInterrupt:

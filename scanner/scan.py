@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from scanner.errors import UsageError
 from scanner.fsutil import write_json
 from scanner.model import Severity
 from scanner.registry import discover
-from scanner.runner import DEFAULT_WORKERS, ScanResult, run_checks, select_checks
+from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
 from scanner.session import open_target
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -117,17 +118,26 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
 
 def _run_with_progress(target: Any, chosen: list, check_options: dict, opts: ScanOptions,
                        console: Console) -> ScanResult:
-    if opts.quiet or not sys.stderr.isatty():
-        return run_checks(target, chosen, options=check_options, workers=opts.workers)
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+    with progress_display(console, opts.quiet) as show:
+        return run_checks(target, chosen, options=check_options, workers=opts.workers, progress=show)
+
+
+@contextmanager
+def progress_display(console: Console, quiet: bool, prefix: str = "") -> Iterator[ProgressFn | None]:
+    """A ``progress(done, total, label)`` callback drawing a bar on stderr, or ``None`` when stderr is not
+    a terminal (or ``quiet``), so logs and CI output stay clean."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    columns = (TextColumn(prefix + "[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("checks", total=None)
+        task = bar.add_task("", total=None)
 
         def show(done: int, total: int, label: str) -> None:
             bar.update(task, completed=done, total=total, description=label[:48])
 
-        return run_checks(target, chosen, options=check_options, workers=opts.workers, progress=show)
+        yield show
 
 
 def build_document(result: ScanResult, opts: ScanOptions) -> dict[str, Any]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scanner.accounts import list_organization_accounts, parse_account_ids, read_accounts_file
 from scanner.errors import UsageError
@@ -21,6 +19,7 @@ from scanner.scan import (
     ScanOptions,
     assign_scan_id,
     check_out_dir,
+    progress_display,
     record_in_history,
     write_outputs,
 )
@@ -106,15 +105,7 @@ def scan_many(opts: ScanOptions, many: ManyOptions, console: Console | None = No
 
 
 def _run(specs: list, opts: ScanOptions, many: ManyOptions, console: Console) -> list[dict[str, Any]]:
-    if opts.quiet or not sys.stderr.isatty():
-        return list(run_accounts(specs, opts, executor=many.executor, max_parallel=many.max_parallel))
-    columns = (TextColumn("accounts {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("", total=len(specs))
-
-        def show(done: int, total: int, account: str) -> None:
-            bar.update(task, completed=done, description=account)
-
+    with progress_display(console, opts.quiet, prefix="accounts ") as show:
         return list(run_accounts(specs, opts, executor=many.executor, max_parallel=many.max_parallel,
                                  progress=show))
 
