@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner.context import CheckContext
+from scanner.api import CheckContext
 
 
 def instances(ctx: CheckContext, states: tuple[str, ...] = ("running", "stopped")) -> list[dict[str, Any]]:

@@ -10,9 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed, classify
-from scanner.model import Reason
+from scanner.api import CheckContext, NotAssessed, Reason, classify
 
 REPORT_SOURCES = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")
 _REPORT_WAIT_S = 60

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
+from scanner.api import CheckContext, NotAssessed
 
 BPA_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 

@@ -7,10 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from checks._time import ago
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 # Stacks that hold no resources yet or any more.
 _SKIPPED_STATUSES = ("REVIEW_IN_PROGRESS", "DELETE_COMPLETE")

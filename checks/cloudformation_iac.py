@@ -6,10 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import instances
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # Resource types counted, as the Resource Groups Tagging API names them.
 RESOURCE_TYPES = ["ec2:instance", "ec2:volume", "rds:db", "dynamodb:table", "lambda:function",

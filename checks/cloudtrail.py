@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 # What GetTrailStatus answers in a member account for an organization trail it cannot inspect.
 _FOREIGN_TRAIL_CODES = ("TrailNotFoundException", "CloudTrailARNInvalidException")

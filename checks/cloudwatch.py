@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 # ALARM("name"), OK(name), INSUFFICIENT_DATA("arn:...") in a composite alarm's rule.
 _RULE_REF = re.compile(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s*\)")

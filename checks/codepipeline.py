@@ -6,10 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import instances
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
 def action_regions(pipeline: dict[str, Any]) -> set[str]:

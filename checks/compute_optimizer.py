@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.model import Finding, Reason, Status
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, Reason, Status, check
 
 
 @check(

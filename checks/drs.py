@@ -13,10 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks._time import ago
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 UNINITIALIZED = "UninitializedAccountException"
 HEALTHY = ("CONTINUOUS",)

@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from checks._ec2 import name_tag
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 # EBS list prices in us-east-1 (aws.amazon.com/ebs/pricing), USD per month. Other regions differ, but
 # gp3 stays about 20% cheaper per GB than gp2 everywhere, so the estimate is indicative only.

@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 from checks._ec2 import instance_arn, instances, name_tag
 from checks.autoscaling import groups
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 ASG_TAG = "aws:autoscaling:groupName"
 

@@ -9,9 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks._ec2 import instance_arn, instances, name_tag
-from scanner.context import CheckContext
-from scanner.model import Finding, Reason, Status
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, Reason, Status, check
 
 # T2 and later earn CPU credits (T1 predates the credit model and publishes no credit metrics).
 _BURSTABLE = re.compile(r"^t[2-9][a-z]*\.")

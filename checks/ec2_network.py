@@ -6,9 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from checks._ec2 import security_group_arn, security_groups
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 WORLD = {"0.0.0.0/0", "::/0"}
 # "-1" is every protocol (and so every port); TCP may also appear by number.

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks._ec2 import instance_arn, instances, name_tag
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 # Instance families AWS lists as previous generation: "Previous generation instances" in the Amazon EC2
 # Instance Types guide (docs.aws.amazon.com/ec2/latest/instancetypes/pg.html) and the upgrade-path page

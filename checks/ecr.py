@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 _SCANS = {"SCAN_ON_PUSH", "CONTINUOUS_SCAN"}
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Severity
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, Severity, check
 
 _TLS = {"HTTPS", "TLS"}
 _VERSIONS = {"SSLv2": 0.2, "SSLv3": 0.3, "TLSv1": 1.0, "TLSv1.1": 1.1, "TLSv1.2": 1.2, "TLSv1.3": 1.3}

@@ -6,9 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 GUARDDUTY_SOURCE = "aws.guardduty"
 SECURITYHUB_SOURCE = "aws.securityhub"

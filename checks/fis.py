@@ -8,10 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks._time import ago
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # An experiment in these states never injected a fault.
 _NOT_RUN = ("cancelled",)

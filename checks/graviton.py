@@ -7,9 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import instances
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 # Graviton families carry a "g" straight after the generation digit (m6g, c7gn, r8gd, x2gd, im4gn,
 # is4gen, t4g, g5g, hpc7g); A1 is the first-generation Graviton.

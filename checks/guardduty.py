@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 
 def detectors(ctx: CheckContext) -> list[tuple[str, dict]]:

@@ -13,9 +13,7 @@ from checks._iam import (
     grants_full_admin,
     is_aws_managed,
 )
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 
 def _admin_inline(items: list[dict[str, Any]]) -> list[str]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks._iam import account_summary, days_since, parse_time, root_row
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 
 def _root_arn(ctx: CheckContext) -> str:

@@ -15,10 +15,7 @@ from checks._iam import (
     statements,
     user_rows,
 )
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 REPORT_READS = ["iam:GenerateCredentialReport", "iam:GetCredentialReport"]
 

@@ -9,9 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from checks._iam import authorization_details
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 DEFAULT_PATTERN = r"(?i)(incident|break-?glass|forensic|security-?response)"
 

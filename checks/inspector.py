@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 _OPERATION = "inspector2:BatchGetAccountStatus"
 

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 # Runtime identifier -> the date AWS deprecated it (stopped security patches). Source: the AWS Lambda
 # Developer Guide, "Lambda runtimes", tables "Supported runtimes" and "Deprecated runtimes"

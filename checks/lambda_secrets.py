@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 SECRET_NAMES = (r"(?i)(secret|passw(or)?d|passwd|pwd|token|api_?key|private_?key|access_?key|credential"
                 r"|conn(ection)?_?str(ing)?)")

@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 from botocore.exceptions import ClientError
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
 def _macie_off(error: NotAssessed) -> bool:

@@ -6,10 +6,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding, Reason
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 SCP = "SERVICE_CONTROL_POLICY"
 NOT_IN_USE = "AWSOrganizationsNotInUseException"

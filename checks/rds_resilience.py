@@ -12,10 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
 @dataclass(frozen=True)

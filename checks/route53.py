@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 ROUTING_TYPES = ("A", "AAAA", "CNAME")
 

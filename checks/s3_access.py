@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks._s3 import BPA_KEYS, account_public_access_block, bucket_public_access_block, buckets
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
 @check(

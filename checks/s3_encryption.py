@@ -6,10 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._s3 import bucket_encryption_rules, bucket_policy, buckets
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 

@@ -6,10 +6,7 @@ import json
 from collections.abc import Iterator
 
 from checks._s3 import account_public_access_block, bucket_public_access_block, buckets
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 PUBLIC_GRANTEES = {
     "http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",

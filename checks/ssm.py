@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import instance_arn, instances, name_tag
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 
 def managed_nodes(ctx: CheckContext) -> dict[str, dict[str, Any]]:

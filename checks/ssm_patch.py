@@ -7,10 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from checks._ec2 import instance_arn, instances, name_tag
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 BATCH = 50  # the most instance ids DescribeInstancePatchStates accepts per call
 

@@ -7,10 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._s3 import bucket_tags, buckets
-from scanner.context import CheckContext
-from scanner.errors import NotAssessed
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # A classification is a short label ("confidential", "pii"); anything else is not copied into evidence.
 _LABEL = re.compile(r"[A-Za-z0-9 _.:/+=@-]{1,40}")

@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import name_tag, vpcs
-from scanner.context import CheckContext
-from scanner.model import Finding
-from scanner.registry import check
+from scanner.api import CheckContext, Finding, check
 
 
 def _flow_logs_by_resource(ctx: CheckContext) -> dict[str, list[dict[str, Any]]]:

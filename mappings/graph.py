@@ -3,7 +3,7 @@
 Nodes are tuples, so ids from different levels never collide:
 ``("pillar", id)``, ``("question", id)``, ``("choice", question_id, choice_id)``, ``("check", id)``.
 Every node has ``kind``; pillars, questions and choices keep their lens order in ``order``. A
-check -> choice edge carries the link's ``coverage`` and ``note``.
+check -> choice edge carries the link's ``strength``, ``on_pass``, ``on_fail`` and ``rationale``.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def build_graph(lens: Lens, mapping: Mapping) -> nx.DiGraph:
         kn = check_node(link.check)
         if kn not in g:
             g.add_node(kn, kind="check", id=link.check)
-        g.add_edge(kn, choice_node(link.question, link.choice), coverage=link.coverage, note=link.note)
+        g.add_edge(kn, choice_node(link.question, link.choice), strength=link.strength, on_pass=link.on_pass,
+                   on_fail=link.on_fail, rationale=link.rationale)
     return g
 
 
@@ -69,7 +70,7 @@ def _ordered(g: nx.DiGraph, nodes: object) -> list[Node]:
 
 
 def checks_for_choice(g: nx.DiGraph, question_id: str, choice_id: str) -> list[dict[str, str]]:
-    """The checks that inform a choice: ``{"check", "coverage", "note"}``, sorted by check id."""
+    """The checks that inform a choice: ``{"check", "strength", "on_pass", "on_fail", "rationale"}``, by check id."""
     cn = choice_node(question_id, choice_id)
     if cn not in g:
         return []

@@ -6,8 +6,10 @@ A mapping is one or more TOML or JSON files of links::
     check = "guardduty.enabled"            # a check id (wa-scan checks)
     question = "detect-investigate-events" # a question id of the lens
     choice = "sec_detect_investigate_events_app_service_logging"
-    coverage = "part"                      # "full": the check decides the practice; "part": one aspect
-    note = "Why a pass or a fail of the check says something about the practice."
+    strength = "direct"                    # "direct": the check observes the practice; "indicative": a proxy
+    on_pass = "supports"                   # what a pass means for the choice: "supports" or "silent"
+    on_fail = "contradicts"                # what a fail means for the choice: "contradicts" or "silent"
+    rationale = "What part of the practice the check sees, and what it cannot see."
 
 JSON files hold ``{"link": [{...}, ...]}`` or the bare list. The default mapping is every ``*.toml``
 file in ``data/wellarchitected/``. Loading validates every link against the lens and the available
@@ -30,8 +32,11 @@ from typing import Any
 from mappings.catalog import Lens, default_lens, load_lens
 from scanner.errors import UsageError
 
-COVERAGE = ("full", "part")
-KEYS = ("check", "question", "choice", "coverage", "note")
+STRENGTHS = ("direct", "indicative")
+ON_PASS = ("supports", "silent")
+ON_FAIL = ("contradicts", "silent")
+KEYS = ("check", "question", "choice", "strength", "on_pass", "on_fail", "rationale")
+_ALLOWED = {"strength": STRENGTHS, "on_pass": ON_PASS, "on_fail": ON_FAIL}
 _LINK_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*link[ \t]*\]\]", re.MULTILINE)
 
 
@@ -42,8 +47,10 @@ class Link:
     check: str
     question: str
     choice: str
-    coverage: str
-    note: str
+    strength: str  # "direct" | "indicative"
+    on_pass: str  # "supports" | "silent"
+    on_fail: str  # "contradicts" | "silent"
+    rationale: str
     file: str = ""
     index: int = 0  # 1-based position of the entry in its file
     line: int | None = None  # line of its [[link]] header (TOML only)
@@ -213,14 +220,17 @@ def _link(entry: _Entry, lens: Lens, check_ids: frozenset[str]) -> tuple[Link | 
     extra = sorted(set(item) - set(KEYS))
     if extra:
         return None, f"{named}: unknown key {extra[0]!r} (keys: {', '.join(KEYS)})"
-    bad = [k for k in KEYS if not isinstance(item[k], str) or (k != "note" and not item[k].strip())]
+    bad = [k for k in KEYS if not isinstance(item[k], str) or not item[k].strip()]
     if bad:
         return None, f"{named}: {bad[0]!r} must be a non-empty string"
-    check, qid, cid, coverage = item["check"], item["question"], item["choice"], item["coverage"]
+    check, qid, cid = item["check"], item["question"], item["choice"]
     if check not in check_ids:
         return None, f"{named}: unknown check id {check!r}{_hint(check, check_ids)}"
-    if coverage not in COVERAGE:
-        return None, f"{named}: coverage {coverage!r} must be 'full' or 'part'"
+    for key, allowed in _ALLOWED.items():
+        if item[key] not in allowed:
+            return None, f"{named}: {key} {item[key]!r} must be {' or '.join(repr(a) for a in allowed)}"
+    if item["on_pass"] == "silent" and item["on_fail"] == "silent":
+        return None, f"{named}: on_pass and on_fail are both 'silent', so the link says nothing"
     question = lens.question(qid)
     if question is None:
         return None, f"{named}: unknown question id {qid!r}{_hint(qid, [q.id for q in lens.questions()])}"
@@ -231,7 +241,9 @@ def _link(entry: _Entry, lens: Lens, check_ids: frozenset[str]) -> tuple[Link | 
         if owners:
             return None, f"{named}: choice {cid!r} belongs to question {owners[0]!r}, not {qid!r}"
         return None, f"{named}: unknown choice id {cid!r}{_hint(cid, [c.id for c in question.choices])}"
-    return Link(check, qid, cid, coverage, item["note"].strip(), entry.file, entry.index, entry.line), None
+    rationale = " ".join(item["rationale"].split())
+    return Link(check, qid, cid, item["strength"], item["on_pass"], item["on_fail"], rationale,
+                entry.file, entry.index, entry.line), None
 
 
 def _named(file: str, index: int, line: int | None, check: Any, choice: Any) -> str:

@@ -99,8 +99,12 @@ def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence) -
     checks = []
     for link in links:
         e = ev.get(link["check"])
-        checks.append({"check": link["check"], "coverage": link["coverage"], "note": link["note"],
-                       "pass": len(e.passed), "fail": len(e.failed), "not_assessed": len(e.not_assessed)})
+        # A silent side of a link is not evidence: its findings are shown but neither support nor contradict.
+        passed = len(e.passed) if link["on_pass"] == "supports" else 0
+        failed = len(e.failed) if link["on_fail"] == "contradicts" else 0
+        checks.append({"check": link["check"], "strength": link["strength"], "on_pass": link["on_pass"],
+                       "on_fail": link["on_fail"], "rationale": link["rationale"],
+                       "pass": passed, "fail": failed, "not_assessed": len(e.not_assessed)})
     state, findings, rationale = _state(checks, ev)
     return {"choice": choice.id, "bp": choice.bp, "title": choice.title, "risk": choice.risk,
             "suggestion": state, "findings": findings, "checks": checks, "rationale": rationale}
@@ -111,7 +115,7 @@ def _state(checks: list[dict[str, Any]], ev: _Evidence) -> tuple[str, list[str],
         return "unknown", [], "no check can see this best practice; a reviewer answers it"
 
     def named(cs: list[dict[str, Any]]) -> str:
-        return ", ".join(f"{c['check']} ({c['coverage']})" for c in cs)
+        return ", ".join(f"{c['check']} ({c['strength']})" for c in cs)
 
     def gaps(cs: list[dict[str, Any]]) -> str:
         out = []

@@ -91,8 +91,8 @@ class CheckRef:
 
     check: str
     title: str
-    coverage: str
-    note: str
+    strength: str
+    rationale: str
     counts: dict[str, int]
     anchor: str
 
@@ -434,8 +434,8 @@ def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> R
                     continue
                 cid = as_text(ref.get("check"))
                 refs.append(CheckRef(
-                    check=cid, title=check_titles.get(cid, ""), coverage=as_text(ref.get("coverage")),
-                    note=as_text(ref.get("note")),
+                    check=cid, title=check_titles.get(cid, ""), strength=as_text(ref.get("strength")),
+                    rationale=as_text(ref.get("rationale")),
                     counts={st: _int(ref.get(st)) for st in STATUSES}, anchor=anchor("check", cid)))
                 if pillar_id not in check_pillars[cid]:
                     check_pillars[cid].append(pillar_id)

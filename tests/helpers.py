@@ -40,3 +40,27 @@ def by_resource(result: ScanResult, fragment: str, check: str | None = None) -> 
 def statuses(result: ScanResult, check: str | None = None) -> dict[str, str]:
     """resource -> status for the result's findings (of one check)."""
     return {f.resource: f.status.value for f in result.findings if check is None or f.check == check}
+
+
+def deny(service: str, operation: str, *, before: Iterable[tuple[str, dict]] = (), region: str = "us-east-1",
+         code: str = "AccessDeniedException", status: int = 400) -> Callable[[Target], None]:
+    """A ``prepare`` for ``scan_checks``: the client answers ``before`` (operation, response) pairs in order,
+    then refuses ``operation`` with ``code``."""
+    from botocore.stub import Stubber
+
+    def prepare(target: Target) -> None:
+        stub = Stubber(target.collector.client(service, region))
+        for name, response in before:
+            stub.add_response(name, response)
+        stub.add_client_error(operation, code, "denied", status)
+        stub.activate()
+
+    return prepare
+
+
+def assert_denied(result: ScanResult, permission: str, check: str | None = None) -> None:
+    """Every finding (of ``check``) is not assessed and names ``permission`` as the missing one."""
+    found = [f for f in result.findings if check is None or f.check == check]
+    assert found, "the denied read produced no finding at all"
+    assert {f.status.value for f in found} == {"not_assessed"}, [f.status.value for f in found]
+    assert {f.missing_permission for f in found} == {permission}

@@ -14,6 +14,7 @@ from scanner.errors import UsageError
 from scanner.registry import discover
 
 ORDER = 33
+LINK_FIELDS = ("strength", "on_pass", "on_fail", "rationale")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "explain", help="what informs a WA choice, or what a check informs",
         description="Explain the mapping: for a choice (its id or best-practice code, e.g. "
-                    "sec_identities_audit or SEC02-BP05), the checks that inform it, with their coverage and "
-                    "notes; for a check id, the questions and choices it informs; for a question (its id or "
+                    "sec_identities_audit or SEC02-BP05), the checks that inform it, with each link's strength, "
+                    "what a pass and a fail mean and its rationale; for a check id, the questions and choices it "
+                    "informs; for a question (its id or "
                     "label, e.g. 'SEC 2'), every choice and its checks.",
         epilog="examples:\n  wa-scan explain SEC02-BP05\n  wa-scan explain iam.access_keys_rotated\n"
                "  wa-scan explain 'SEC 2'",
@@ -51,7 +53,7 @@ def resolve(b: Bundle, key: str) -> dict[str, Any]:
             c = q.choice(cid)
             assert c is not None
             link = next(d for d in checks_for_choice(b.graph, qid, cid) if d["check"] == key)
-            informs.append({**_choice_dict(b, q, c), "coverage": link["coverage"], "note": link["note"]})
+            informs.append({**_choice_dict(b, q, c), **{k: link[k] for k in LINK_FIELDS}})
         meta = checks[key].meta.to_dict() if key in checks else {"id": key}
         return {"kind": "check", "check": meta, "informs": informs}
     folded = key.strip().lower()
@@ -82,7 +84,12 @@ def _print_choice(c: dict[str, Any], with_question: bool = True) -> None:
     print(f"  Informed by {len(c['checks'])} check{'s' if len(c['checks']) != 1 else ''} "
           "(a pass supports it, a fail contradicts it):")
     for d in c["checks"]:
-        print(f"    {d['check']}  [{d['coverage']}]  {d['note']}")
+        print(f"    {d['check']}  [{_meaning(d)}]  {d['rationale']}")
+
+
+def _meaning(link: dict[str, Any]) -> str:
+    """``direct; pass supports, fail contradicts`` for a link."""
+    return f"{link['strength']}; pass {link['on_pass']}, fail {link['on_fail']}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,8 +116,8 @@ def run(args: argparse.Namespace) -> int:
                 shown = i["question"]
             code = f"{i['bp']} " if i["bp"] else ""
             print(f"    {code}{i['title']}  [choice {i['choice']}, {i['risk'].capitalize()} risk, "
-                  f"{i['coverage']}]")
-            print(f"      {i['note']}")
+                  f"{_meaning(i)}]")
+            print(f"      {i['rationale']}")
         return 0
     if found["kind"] == "question":
         print(f"{found['label']} ({found['question']}): {found['title']}")

@@ -33,6 +33,9 @@ TINY = {
 }
 
 
+_STRENGTH = {"full": "direct", "part": "indicative"}
+
+
 @pytest.fixture
 def tiny() -> Lens:
     """The tiny lens (wa-scan catalogue format, so wa-scan's default risk rule applies)."""
@@ -40,9 +43,10 @@ def tiny() -> Lens:
 
 
 def write_mapping(path: Path, links: list[tuple[str, str, str, str]]) -> Path:
-    """A TOML mapping of ``(check, question, choice, coverage)`` links."""
-    text = "".join(f'[[link]]\ncheck = "{k}"\nquestion = "{q}"\nchoice = "{c}"\ncoverage = "{cov}"\n'
-                   f'note = "why {k} tells about {c}"\n\n' for k, q, c, cov in links)
+    """A TOML mapping of ``(check, question, choice, coverage)`` links; coverage full/part gives direct/indicative."""
+    text = "".join(f'[[link]]\ncheck = "{k}"\nquestion = "{q}"\nchoice = "{c}"\nstrength = "{_STRENGTH[cov]}"\n'
+                   f'on_pass = "supports"\non_fail = "contradicts"\nrationale = "why {k} tells about {c}"\n\n'
+                   for k, q, c, cov in links)
     path.write_text(text)
     return path
 

@@ -61,7 +61,7 @@ def test_explain_a_choice_by_id_or_bp_code(capsys):
     assert main(["explain", "sec_identities_audit"]) == 0
     assert capsys.readouterr().out == by_bp
     assert "Audit and rotate credentials periodically" in by_bp
-    assert "iam.access_keys_rotated  [part]" in by_bp
+    assert "iam.access_keys_rotated  [indicative; pass supports, fail contradicts]" in by_bp
     assert main(["explain", "SEC01-BP01"]) == 0
     assert "No check informs this best practice" in capsys.readouterr().out
 
@@ -71,7 +71,7 @@ def test_explain_a_check_and_a_question(capsys):
     assert out["kind"] == "check" and out["check"]["severity"] == "high"
     pairs = {(i["question"], i["choice"]) for i in out["informs"]}
     assert ("identities", "sec_identities_audit") in pairs
-    assert all(i["note"] and i["coverage"] in ("full", "part") for i in out["informs"])
+    assert all(i["rationale"] and i["strength"] in ("direct", "indicative") for i in out["informs"])
     assert main(["explain", "SEC 2"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("SEC 2 (identities):") and "choices have automated evidence" in text

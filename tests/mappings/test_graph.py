@@ -24,8 +24,10 @@ def test_queries_on_the_tiny_lens(tiny, tiny_mapping):
     assert checks_for_question(g, "q1") == ["fake.alpha", "fake.beta", "fake.delta", "fake.gamma"]
     assert checks_for_question(g, "q3") == [] and checks_for_question(g, "nope") == []
     assert checks_for_choice(g, "q1", "a") == [
-        {"check": "fake.alpha", "coverage": "full", "note": "why fake.alpha tells about a"},
-        {"check": "fake.beta", "coverage": "part", "note": "why fake.beta tells about a"}]
+        {"check": "fake.alpha", "strength": "direct", "on_pass": "supports", "on_fail": "contradicts",
+         "rationale": "why fake.alpha tells about a"},
+        {"check": "fake.beta", "strength": "indicative", "on_pass": "supports", "on_fail": "contradicts",
+         "rationale": "why fake.beta tells about a"}]
     assert choices_for_check(g, "fake.alpha") == [("q1", "a"), ("q2", "d")]
     assert questions_for_check(g, "fake.alpha") == ["q1", "q2"]
     assert questions_for_check(g, "fake.unmapped") == []
@@ -39,7 +41,7 @@ def test_graph_shape_pillar_question_choice_check(tiny, tiny_mapping):
     g = build_graph(tiny, tiny_mapping)
     assert g.has_edge(("pillar", "security"), ("question", "q1"))
     assert g.has_edge(("question", "q1"), choice_node("q1", "a"))
-    assert g.edges[check_node("fake.gamma"), choice_node("q1", "b")]["coverage"] == "part"
+    assert g.edges[check_node("fake.gamma"), choice_node("q1", "b")]["strength"] == "indicative"
     assert choice_node("q1", "q1_no") not in g  # the none choice is never a target of evidence
     assert g.nodes[choice_node("q1", "a")]["risk"] == "HIGH"
 

@@ -21,7 +21,7 @@ def test_shipped_mapping_has_no_dangling_ids():
     for link in mapping.links:
         question = lens.question(link.question)
         assert question is not None and question.choice(link.choice) is not None, link.where
-        assert link.note, f"{link.where}: a link says why the check tells about the choice"
+        assert link.rationale, f"{link.where}: a link says why the check tells about the choice"
 
 
 def test_every_built_in_check_maps_to_at_least_one_choice():
@@ -43,7 +43,10 @@ def _load(tmp_path, text: str, name: str = "m.toml", lens=None):
 
 
 GOOD = ('[[link]]\ncheck = "fake.alpha"\nquestion = "identities"\nchoice = "sec_identities_audit"\n'
-        'coverage = "part"\nnote = "ok"\n\n')
+        'strength = "indicative"\non_pass = "supports"\non_fail = "contradicts"\nrationale = "ok"\n\n')
+
+_T = 'strength = "direct"\non_pass = "supports"\non_fail = "contradicts"\nrationale = "n"'
+_E = 'check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\n'
 
 
 @pytest.mark.parametrize("entry,message", [
@@ -61,31 +64,38 @@ GOOD = ('[[link]]\ncheck = "fake.alpha"\nquestion = "identities"\nchoice = "sec_
      "is the 'None of these' choice"),
 ])
 def test_dangling_ids_name_the_file_entry_and_line(tmp_path, entry, message):
-    path, load = _load(tmp_path, GOOD + f'[[link]]\n{entry}\ncoverage = "full"\nnote = "n"\n')
+    path, load = _load(tmp_path, GOOD + f'[[link]]\n{entry}\n{_T}\n')
     with pytest.raises(UsageError) as err:
         load()
     text = str(err.value)
-    assert text.startswith(f"mapping {path}: link #2 (line 8, check ")
+    assert text.startswith(f"mapping {path}: link #2 (line 10, check ")
     assert message in text
 
 
 @pytest.mark.parametrize("entry,message", [
-    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "most"\nnote = ""',
-     "coverage 'most' must be 'full' or 'part'"),
-    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\nnote = ""',
-     "missing key 'coverage'"),
-    ('check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "full"\n'
-     'note = ""\ncoverge = "x"', "unknown key 'coverge'"),
-    ('check = 3\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "full"\nnote = ""',
+    (_E + 'strength = "strong"\non_pass = "supports"\non_fail = "contradicts"\nrationale = "r"',
+     "strength 'strong' must be 'direct' or 'indicative'"),
+    (_E + 'strength = "direct"\non_pass = "yes"\non_fail = "contradicts"\nrationale = "r"',
+     "on_pass 'yes' must be 'supports' or 'silent'"),
+    (_E + 'strength = "direct"\non_pass = "supports"\non_fail = "supports"\nrationale = "r"',
+     "on_fail 'supports' must be 'contradicts' or 'silent'"),
+    (_E + 'strength = "direct"\non_pass = "silent"\non_fail = "silent"\nrationale = "r"',
+     "on_pass and on_fail are both 'silent'"),
+    (_E + 'strength = "direct"\non_pass = "supports"\non_fail = "contradicts"\nrationale = ""',
+     "'rationale' must be a non-empty string"),
+    (_E + 'on_pass = "supports"\non_fail = "contradicts"\nrationale = "r"', "missing key 'strength'"),
+    (_E + 'strength = "direct"\non_pass = "supports"\non_fail = "contradicts"\nrationale = "r"\nnote = "x"',
+     "unknown key 'note'"),
+    ('check = 3\nquestion = "identities"\nchoice = "sec_identities_audit"\n' + _T,
      "'check' must be a non-empty string"),
-    ('check = "fake.alpha"\nquestion = "identities"\nchoice = "sec_identities_audit"\ncoverage = "full"\n'
-     'note = ""', "duplicate of m.toml: link #1 (line 1)"),
+    ('check = "fake.alpha"\nquestion = "identities"\nchoice = "sec_identities_audit"\n' + _T,
+     "duplicate of m.toml: link #1 (line 1)"),
 ])
 def test_bad_entries_are_usage_errors(tmp_path, entry, message):
     _, load = _load(tmp_path, GOOD + f"[[link]]\n{entry}\n")
     with pytest.raises(UsageError) as err:
         load()
-    assert "link #2 (line 8, check " in str(err.value)
+    assert "link #2 (line 10, check " in str(err.value)
     assert message.replace("m.toml", str(tmp_path / "m.toml")) in str(err.value)
 
 
@@ -110,7 +120,7 @@ def test_bad_files(tmp_path, text, message):
 
 def test_json_files_and_directories_load(tmp_path):
     entry = {"check": "fake.beta", "question": "identities", "choice": "sec_identities_unique",
-             "coverage": "full", "note": "json"}
+             "strength": "direct", "on_pass": "supports", "on_fail": "contradicts", "rationale": "json"}
     (tmp_path / "b.json").write_text(json.dumps([entry]))
     (tmp_path / "a.toml").write_text(GOOD)
     (tmp_path / "ignored.txt").write_text("not a mapping")

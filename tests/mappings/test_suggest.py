@@ -29,11 +29,13 @@ def test_supported_when_every_mapped_check_passes(tiny, tiny_mapping):
     a = _choice(suggest(fs, tiny, tiny_mapping, checks_run=ALL), "q1", "a")
     assert a["suggestion"] == "supported"
     assert sorted(a["findings"]) == sorted(f["id"] for f in fs)
-    assert a["rationale"] == "3 of 3 findings pass: fake.alpha (full), fake.beta (part)"
+    assert a["rationale"] == "3 of 3 findings pass: fake.alpha (direct), fake.beta (indicative)"
     assert a["checks"] == [
-        {"check": "fake.alpha", "coverage": "full", "note": "why fake.alpha tells about a", "pass": 2, "fail": 0,
+        {"check": "fake.alpha", "strength": "direct", "on_pass": "supports", "on_fail": "contradicts",
+         "rationale": "why fake.alpha tells about a", "pass": 2, "fail": 0,
          "not_assessed": 0},
-        {"check": "fake.beta", "coverage": "part", "note": "why fake.beta tells about a", "pass": 1, "fail": 0,
+        {"check": "fake.beta", "strength": "indicative", "on_pass": "supports", "on_fail": "contradicts",
+         "rationale": "why fake.beta tells about a", "pass": 1, "fail": 0,
          "not_assessed": 0}]
     assert (a["bp"], a["title"], a["risk"]) == ("SEC01-BP01", "Practice A", "HIGH")
 
@@ -43,7 +45,7 @@ def test_contradicted_by_any_failing_finding(tiny, tiny_mapping):
     a = _choice(suggest(findings("fake.alpha", "pass") + bad, tiny, tiny_mapping, checks_run=ALL), "q1", "a")
     assert a["suggestion"] == "contradicted"
     assert a["findings"] == [f["id"] for f in bad]
-    assert a["rationale"] == "contradicted by 2 failing findings of fake.beta (part); 1 other finding passes"
+    assert a["rationale"] == "contradicted by 2 failing findings of fake.beta (indicative); 1 other finding passes"
 
 
 def test_partial_when_a_mapped_check_had_nothing_to_assess(tiny, tiny_mapping):

@@ -77,8 +77,9 @@ CHECKS = [
 ]
 
 
-def _ref(check: str, coverage: str = "part", note: str = "", **counts: int) -> dict[str, Any]:
-    return {"check": check, "coverage": coverage, "note": note, "pass": counts.get("passed", 0),
+def _ref(check: str, strength: str = "indicative", rationale: str = "", **counts: int) -> dict[str, Any]:
+    return {"check": check, "strength": strength, "on_pass": "supports", "on_fail": "contradicts",
+            "rationale": rationale, "pass": counts.get("passed", 0),
             "fail": counts.get("fail", 0), "not_assessed": counts.get("na", 0)}
 
 
@@ -99,7 +100,8 @@ SUGGESTIONS = [
          {"choice": "sec_identities_unique", "bp": "SEC02-BP02", "title": "Use temporary credentials", "risk": "HIGH",
           "suggestion": "contradicted", "findings": ["f0000000000000000004", "f0000000000000000011",
                                                      "f0000000000000000005"],
-          "checks": [_ref("iam.access_keys_rotated", note="Long-lived keys are the opposite of temporary credentials.",
+          "checks": [_ref("iam.access_keys_rotated",
+                          rationale="Long-lived keys are the opposite of temporary credentials.",
                           fail=1, passed=1),
                      _ref("ec2.instance_has_role", fail=1)],
           "rationale": "2 failing findings contradict this practice."},
@@ -117,7 +119,7 @@ SUGGESTIONS = [
           "title": "Share resources securely within your organization", "risk": "HIGH",
           "suggestion": "contradicted",
           "findings": ["f0000000000000000001", "f0000000000000000003", "f0000000000000000002"],
-          "checks": [_ref("s3.bucket_not_public", coverage="part", fail=2, passed=1)],
+          "checks": [_ref("s3.bucket_not_public", strength="indicative", fail=2, passed=1)],
           "rationale": "A bucket open to everyone is shared beyond the organization."},
      ]},
     {"pillar": "security", "pillar_name": "Security", "question": "detect-investigate-events", "label": "SEC 4",

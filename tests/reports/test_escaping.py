@@ -54,7 +54,7 @@ def _seed(doc: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
             for ref in ch["checks"]:
                 if ref["check"] == old_check:
                     ref["check"] = values["check"]
-                    ref["note"] = values["note"]
+                    ref["rationale"] = values["note"]
     for imp in doc["improvements"]:
         if imp["check"] == old_check:
             imp["check"] = values["check"]

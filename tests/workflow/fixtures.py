@@ -31,7 +31,7 @@ def _choice(cid: str, bp: str, title: str, risk: str, check: str | None, finding
     fails = [f["id"] for f in fs if f["status"] == "fail"]
     suggestion = "unknown" if check is None else ("contradicted" if fails else "supported")
     return {"choice": cid, "bp": bp, "title": title, "risk": risk, "suggestion": suggestion, "findings": fails,
-            "checks": [{"check": check, "coverage": "part"}] if check else [],
+            "checks": [{"check": check, "strength": "indicative"}] if check else [],
             "rationale": f"{len(fails)} failing findings of {check}" if check else "a reviewer answers it"}
 
 
