@@ -33,7 +33,8 @@ CASES = [
      "m.toml"),
     ("mapping dangling check", lambda t: ["demo", "--out", str(t / "o"), "--mapping", _write(
         t, "m.toml", '[[link]]\ncheck="nope.x"\nquestion="identities"\nchoice="sec_identities_audit"\n'
-                     'coverage="part"\nnote="n"\n')], "unknown check id 'nope.x'"),
+                     'strength="direct"\non_pass="supports"\non_fail="contradicts"\nrationale="r"\n')],
+     "unknown check id 'nope.x'"),
     ("mapping missing", lambda t: ["demo", "--out", str(t / "o"), "--mapping", str(t / "none.toml")],
      "no such file"),
     ("lens not JSON", lambda t: ["questions", "--lens", _write(t, "l.json", "{not json"),
