@@ -1,6 +1,6 @@
 """Suggested answers per WA question, from the scan's findings and the check-to-choice mapping.
 
-For each question a mapped check informs, every choice (but "None of these") gets a suggestion:
+For every question of the lens, every choice (but "None of these") gets a suggestion:
 
 * ``supported``: every mapped check produced findings, all of them pass;
 * ``contradicted``: at least one mapped check has a failing finding;
@@ -33,6 +33,8 @@ from mappings.riskrules import possible_outcomes
 
 DEFAULT_RULE = ("any contradicted High-risk choice gives HIGH; else any contradicted Medium-risk choice gives "
                 "MEDIUM; else High- or Medium-risk choices not fully assessed give UNKNOWN; else NONE")
+UNMAPPED_RULE = ("UNKNOWN: no check of wa-scan informs this question; a reviewer answers it with the team "
+                 "(see each best practice's questions to ask and artefact to request)")
 CUSTOM_RULE = ("the lens's own risk rules, first match wins, with the choices supported by evidence as "
                "selected; UNKNOWN when the outcome depends on choices no check could assess")
 _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
@@ -94,7 +96,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence) -> dict[str, Any]:
+def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence,
+                       prompts: dict[str, Any] | None = None) -> dict[str, Any]:
     links = checks_for_choice(g, q.id, choice.id)
     checks = []
     for link in links:
@@ -106,8 +109,14 @@ def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence) -
                        "on_fail": link["on_fail"], "rationale": link["rationale"],
                        "pass": passed, "fail": failed, "not_assessed": len(e.not_assessed)})
     state, findings, rationale = _state(checks, ev)
-    return {"choice": choice.id, "bp": choice.bp, "title": choice.title, "risk": choice.risk,
-            "suggestion": state, "findings": findings, "checks": checks, "rationale": rationale}
+    out = {"choice": choice.id, "bp": choice.bp, "title": choice.title, "risk": choice.risk,
+           "suggestion": state, "findings": findings, "checks": checks, "rationale": rationale}
+    prompt = (prompts or {}).get(choice.id)
+    if prompt is not None:
+        # What a facilitator asks the team: the only evidence there is for a practice no API can show.
+        out["human_only"] = prompt.human_only
+        out["ask"] = {"questions": list(prompt.ask), "artefact": prompt.artefact, "why": prompt.why}
+    return out
 
 
 def _state(checks: list[dict[str, Any]], ev: _Evidence) -> tuple[str, list[str], str]:
@@ -200,9 +209,13 @@ def _custom_risk(q: Question, choices: list[dict[str, Any]]) -> tuple[str, str]:
                        f"check could assess ({', '.join(open_)}); a reviewer decides. Rule: {CUSTOM_RULE}.")
 
 
-def _question_suggestion(g: nx.DiGraph, lens: Lens, q: Question, ev: _Evidence) -> dict[str, Any]:
-    choices = [_choice_suggestion(g, q, c, ev) for c in q.choices]
-    risk, rule = _custom_risk(q, choices) if q.risk_rules else _default_risk(choices)
+def _question_suggestion(g: nx.DiGraph, lens: Lens, q: Question, ev: _Evidence,
+                         prompts: dict[str, Any] | None = None) -> dict[str, Any]:
+    choices = [_choice_suggestion(g, q, c, ev, prompts) for c in q.choices]
+    if not checks_for_question(g, q.id):
+        risk, rule = "UNKNOWN", UNMAPPED_RULE
+    else:
+        risk, rule = _custom_risk(q, choices) if q.risk_rules else _default_risk(choices)
     pillar = lens.pillar(q.pillar)
     return {"pillar": q.pillar, "pillar_name": pillar.name if pillar else q.pillar, "question": q.id,
             "label": q.label, "title": q.title, "risk": risk, "risk_rule": rule,
@@ -211,15 +224,18 @@ def _question_suggestion(g: nx.DiGraph, lens: Lens, q: Question, ev: _Evidence) 
 
 
 def suggest(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapping: Mapping,
-            checks_run: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """One suggestion per question a mapped check informs, in lens order (pure: reads nothing else).
+            checks_run: Iterable[str] | None = None,
+            prompts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One suggestion per question of the lens, in lens order (pure: reads nothing else).
 
     ``doc_findings`` are the finding dicts of scan.json; ``checks_run`` the ids of the checks the scan
-    ran (from ``doc["checks"]``), used to tell "not run" from "ran, nothing to assess".
+    ran (from ``doc["checks"]``), used to tell "not run" from "ran, nothing to assess". A question no
+    check informs is still listed (risk UNKNOWN: a reviewer answers it). ``prompts`` (choice id ->
+    ``mappings.prompts.Prompt``) adds ``human_only`` and ``ask`` to each choice it names.
     """
     g = build_graph(lens, mapping)
     ev = _Evidence(doc_findings, checks_run)
-    return [_question_suggestion(g, lens, q, ev) for q in lens.questions() if checks_for_question(g, q.id)]
+    return [_question_suggestion(g, lens, q, ev, prompts) for q in lens.questions()]
 
 
 def rank_improvements(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapping: Mapping,

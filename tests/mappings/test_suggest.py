@@ -84,7 +84,10 @@ def test_choices_no_check_sees_are_unknown_and_none_choices_are_left_out(tiny, t
     e = _choice(result, "q2", "e")
     assert (e["suggestion"], e["checks"], e["findings"]) == ("unknown", [], [])
     assert "no check can see this" in e["rationale"]
-    assert [s["question"] for s in result] == ["q1", "q2"]  # q3 has no link; lens order kept
+    assert [s["question"] for s in result] == ["q1", "q2", "q3"]  # q3 has no link but is listed; lens order kept
+    q3 = _by_question(result)["q3"]
+    assert q3["risk"] == "UNKNOWN" and "a reviewer answers it" in q3["risk_rule"]
+    assert q3["choices"][0]["suggestion"] == "unknown"
     assert all(c["choice"] != "q1_no" for c in _by_question(result)["q1"]["choices"])
     assert [c["choice"] for c in _by_question(result)["q1"]["choices"]] == ["a", "b", "c"]
 
@@ -127,7 +130,8 @@ def test_custom_lens_rules_decide_when_the_unknowns_cannot_change_the_outcome():
     lens, mapping = _acme()
     fs = findings("guardduty.enabled", "fail") + findings("backup.resources_protected", "fail")
     result = _by_question(suggest(fs, lens, mapping, checks_run=["guardduty.enabled", "backup.resources_protected"]))
-    assert set(result) == {"acme_sec_01", "acme_sec_02", "acme_rel_01"}  # acme_rel_02 has no link
+    assert set(result) == {"acme_sec_01", "acme_sec_02", "acme_rel_01", "acme_rel_02"}
+    assert result["acme_rel_02"]["risk"] == "UNKNOWN"  # no link: the lens rules are not guessed at
     assert result["acme_sec_02"]["risk"] == "HIGH"
     assert result["acme_sec_02"]["risk_rule"].startswith(
         "HIGH: lens risk rule 3 of 3 (condition 'default' -> HIGH_RISK) holds with the choices supported by "
@@ -223,15 +227,14 @@ def test_add_suggestions_fills_the_fixed_document_keys():
     add_suggestions(doc)
     assert doc["lens"] == {"alias": "wellarchitected", "name": "AWS Well-Architected Framework",
                            "version": "2025-05-07"}
-    lens, mapping = load_lens(), load_mapping()
-    g = build_graph(lens, mapping)
-    assert [s["question"] for s in doc["suggestions"]] == [q.id for q in lens.questions()
-                                                           if checks_for_question(g, q.id)]
+    lens = load_lens()
+    assert [s["question"] for s in doc["suggestions"]] == [q.id for q in lens.questions()]
     for s in doc["suggestions"]:
         assert set(s) == {"pillar", "pillar_name", "question", "label", "title", "risk", "risk_rule", "baseline",
                           "choices"}
         for c in s["choices"]:
-            assert set(c) == {"choice", "bp", "title", "risk", "suggestion", "findings", "checks", "rationale"}
+            assert set(c) - {"human_only", "ask"} == {"choice", "bp", "title", "risk", "suggestion", "findings",
+                                                      "checks", "rationale"}
             if c["suggestion"] in ("supported", "contradicted"):
                 assert c["findings"]
     backing = _by_question(doc["suggestions"])["backing-up-data"]
@@ -258,12 +261,15 @@ def test_add_suggestions_rejects_bad_files(tmp_path):
         add_suggestions(_doc([], []), mapping_path=bad)
 
 
-def test_demo_scan_has_suggestions_for_every_question_a_check_informs(demo_scan):
+def test_demo_scan_has_suggestions_for_every_question_of_the_lens(demo_scan):
     doc, _ = demo_scan
     lens, mapping = load_lens(), load_mapping()
     g = build_graph(lens, mapping)
-    assert {s["question"] for s in doc["suggestions"]} == {q.id for q in lens.questions()
-                                                           if checks_for_question(g, q.id)}
+    assert [s["question"] for s in doc["suggestions"]] == [q.id for q in lens.questions()]
+    assert len(doc["suggestions"]) == 57
+    for s in doc["suggestions"]:
+        if not checks_for_question(g, s["question"]):
+            assert s["risk"] == "UNKNOWN" and "a reviewer answers it" in s["risk_rule"]
     states = {c["suggestion"] for s in doc["suggestions"] for c in s["choices"]}
     assert {"contradicted", "unknown"} <= states
     assert doc["improvements"] and doc["improvements"][0]["score"] > 0
