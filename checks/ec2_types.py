@@ -9,12 +9,13 @@ from scanner.api import CheckContext, Finding, check
 
 # Instance families AWS lists as previous generation: "Previous generation instances" in the Amazon EC2
 # Instance Types guide (docs.aws.amazon.com/ec2/latest/instancetypes/pg.html) and the upgrade-path page
-# aws.amazon.com/ec2/previous-generation/. Kept as data because DescribeInstanceTypes' CurrentGeneration
-# flag lags behind the documentation for several of these families; extend it with the
-# extra_previous_families option when AWS retires more.
+# aws.amazon.com/ec2/previous-generation/; P3 and P3dn (NVIDIA V100) added when the guide moved them there,
+# list checked December 2026. Kept as data because DescribeInstanceTypes' CurrentGeneration flag lags behind
+# the documentation for several of these families; extend it with the extra_previous_families option when
+# AWS retires more.
 PREVIOUS_GENERATION = frozenset({
     "a1", "c1", "c3", "c4", "cc1", "cc2", "cg1", "cr1", "g2", "g3", "g3s", "hi1", "hs1", "i2",
-    "m1", "m2", "m3", "m4", "r3", "r4", "t1",
+    "m1", "m2", "m3", "m4", "p3", "p3dn", "r3", "r4", "t1",
 })
 
 # Where to look next, by family; a hint for the message, not a sizing recommendation.
@@ -23,6 +24,7 @@ SUCCESSORS = {
     "cc1": "c7i / hpc7g", "cc2": "c7i / hpc7g", "cg1": "g5 / g6", "cr1": "r7i / r7g", "g2": "g5 / g6",
     "g3": "g5 / g6", "g3s": "g5 / g6", "hi1": "i4i / i4g", "hs1": "d3 / d3en", "i2": "i4i / i4g",
     "m1": "m7i / m7g / m7a", "m2": "r7i / r7g", "m3": "m7i / m7g / m7a", "m4": "m7i / m7g / m7a",
+    "p3": "p4d / p5 / g6e", "p3dn": "p4d / p5",
     "r3": "r7i / r7g / r7a", "r4": "r7i / r7g / r7a", "t1": "t3 / t4g",
 }
 
@@ -43,8 +45,8 @@ def previous_families(extra: str) -> frozenset[str]:
     service="ec2",
     severity="low",
     description="""Running and stopped instances use current-generation instance types, not a family AWS
-        lists as previous generation (M1-M4, C1-C4, R3-R4, T1, A1, I2, G2-G3 and the retired cluster and
-        high-I/O types). Newer generations give more performance per dollar and per watt.""",
+        lists as previous generation (M1-M4, C1-C4, R3-R4, T1, A1, I2, G2-G3, P3 and P3dn, and the retired
+        cluster and high-I/O types). Newer generations give more performance per dollar and per watt.""",
     remediation="""Change the instance type to the current generation of the same family (stop, modify the
         instance type, start; or update the launch template), after checking the AMI supports the Nitro
         system (ENA and NVMe drivers). Consider the Graviton variant where the software runs on arm64.""",

@@ -1,4 +1,4 @@
-"""S3 buckets: default encryption with a KMS key, and a bucket policy that refuses plain HTTP."""
+"""S3 buckets: default encryption at rest (a KMS key where required), and a bucket policy that refuses plain HTTP."""
 
 from __future__ import annotations
 
@@ -31,20 +31,21 @@ def _per_bucket(ctx: CheckContext, assess: Any) -> list[Finding]:
 
 @check(
     id="s3.default_encryption",
-    title="S3 buckets encrypt by default with a KMS key",
+    title="S3 buckets encrypt objects at rest by default",
     service="s3",
     scope="global",
     severity="low",
-    description="""Each bucket's default encryption uses a KMS key (SSE-KMS or DSSE-KMS), so reading its
-        objects also needs kms:Decrypt on a key whose policy you control and every use of the key is
-        logged. Since January 2023 S3 encrypts every new object with S3-managed keys (SSE-S3) anyway; a
-        bucket left on SSE-S3 (or answering that it has no configuration, which means the same) fails
-        while option require_kms is true, and passes when it is false.""",
-    remediation="""s3api put-bucket-encryption with SSEAlgorithm aws:kms and a customer-managed KMS key
-        (BucketKeyEnabled true to keep KMS request costs down); existing objects keep their encryption
-        until copied in place.""",
+    description="""Each bucket encrypts new objects at rest by default. S3-managed keys (SSE-S3) count: S3 has
+        applied them to every bucket since January 2023 (Amazon S3 User Guide, "Setting default server-side
+        encryption behavior"), so a bucket answering with SSE-S3, or with no configuration at all, passes.
+        With option require_kms true the bar is a KMS key (SSE-KMS or DSSE-KMS), for data whose
+        classification asks that reading it also needs kms:Decrypt on a key whose policy you control and
+        that every use of the key is logged.""",
+    remediation="""Where require_kms applies: s3api put-bucket-encryption with SSEAlgorithm aws:kms and a
+        customer-managed KMS key (BucketKeyEnabled true keeps KMS request costs down); existing objects keep
+        their encryption until copied in place.""",
     reads=["s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketEncryption"],
-    options={"require_kms": True},
+    options={"require_kms": False},
 )
 def default_encryption(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per bucket."""
@@ -66,7 +67,8 @@ def _assess_encryption(ctx: CheckContext, bucket: dict[str, Any], require_kms: b
         return ctx.passed(bucket["Arn"], f"Bucket {name} encrypts by default with {algorithm} ({key})", observed)
     what = "S3-managed keys (SSE-S3)" if rules is not None else "S3-managed keys (no configuration: S3's default)"
     if require_kms:
-        return ctx.failed(bucket["Arn"], f"Bucket {name} encrypts only with {what}, not a KMS key", observed)
+        return ctx.failed(bucket["Arn"], f"Bucket {name} encrypts only with {what}, not the KMS key that option "
+                          "require_kms asks for", observed)
     return ctx.passed(bucket["Arn"], f"Bucket {name} encrypts by default with {what}", observed)
 
 

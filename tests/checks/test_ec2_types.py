@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
 from checks.ec2_types import family, previous_families
-from tests.helpers import by_resource
+from tests.helpers import assert_denied, by_resource, deny
 
 CHECK = "ec2.current_generation_types"
 
@@ -29,6 +27,18 @@ def test_previous_generation_flagged(aws, scan):
     assert by_resource(result, graviton).status == "pass"
 
 
+def test_p3_and_p3dn_are_previous_generation(aws, scan):
+    # The EC2 instance types guide lists P3 and P3dn under "Previous generation instances".
+    p3, p3dn, p5 = _run(aws, "p3.2xlarge", "p3dn.24xlarge", "p5.48xlarge")
+
+    result = scan([CHECK])
+
+    assert by_resource(result, p3).status == "fail"
+    assert by_resource(result, p3dn).status == "fail"
+    assert by_resource(result, p3dn).evidence.observed["family"] == "p3dn"
+    assert by_resource(result, p5).status == "pass"
+
+
 def test_extra_families_option(aws, scan):
     (t2,) = _run(aws, "t2.micro")
 
@@ -44,15 +54,10 @@ def test_family_parsing():
 
 
 def test_describe_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("describe_instances", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    result = scan([CHECK], prepare=deny("ec2", "describe_instances", code="UnauthorizedOperation", status=403))
 
-    result = scan([CHECK], prepare=prepare)
-
-    (finding,) = result.findings
-    assert finding.status == "not_assessed" and finding.missing_permission == "ec2:DescribeInstances"
+    assert len(result.findings) == 1
+    assert_denied(result, "ec2:DescribeInstances")
 
 
 def test_demo_shows_pass_and_fail(demo_scan):

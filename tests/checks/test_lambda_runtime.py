@@ -6,9 +6,7 @@ import io
 import zipfile
 from datetime import date
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import assert_denied, by_resource, deny
 
 CHECK = "lambda.runtime_supported"
 
@@ -37,6 +35,20 @@ def test_deprecated_and_current_runtimes(aws, scan):
     assert current.status.value == "pass" and current.evidence.observed["deprecated_on"] is None
 
 
+def test_upcoming_deprecation_warns_within_days_ahead(aws, scan):
+    _functions(aws, "nodejs22.x", "python3.12", "ruby3.3")
+
+    today = scan([CHECK])
+    ahead = scan([CHECK], options={CHECK: {"days_ahead": 36500}})
+
+    assert {f.status.value for f in today.findings} == {"pass"}
+    warned = by_resource(ahead, "fn-nodejs22-x")
+    assert warned.status.value == "fail" and warned.evidence.observed["deprecated_on"] == "2027-04-30"
+    assert "deprecates on 2027-04-30" in warned.message
+    assert by_resource(ahead, "fn-python3-12").evidence.observed["deprecated_on"] == "2028-10-31"
+    assert by_resource(ahead, "fn-ruby3-3").evidence.observed["deprecated_on"] == "2027-03-31"
+
+
 def test_extra_deprecated_option(aws, scan):
     _functions(aws, "python3.13")
 
@@ -55,13 +67,23 @@ def test_deprecation_dates_and_lookahead():
     assert deprecation("custom", date(2026, 1, 1), extra=("custom",)) == date(2026, 1, 1)
 
 
+def test_table_is_dated_and_amazon_linux_2_runtimes_are_consistent():
+    from checks.lambda_runtime import DEPRECATED
+
+    # Every Lambda runtime on Amazon Linux 2 has a date; none outlives the language's own end.
+    al2 = ("python3.10", "python3.11", "java8.al2", "java11", "java17", "provided.al2")
+    assert all(runtime in DEPRECATED for runtime in al2)
+    assert DEPRECATED["java8.al2"] == DEPRECATED["java11"] == DEPRECATED["java17"] == DEPRECATED["python3.11"]
+    assert DEPRECATED["python3.10"] == date(2026, 10, 31) and DEPRECATED["provided.al2"] == date(2026, 7, 31)
+    # The deprecated-runtimes table: Ruby 2.7 and .NET 6.
+    assert DEPRECATED["ruby2.7"] == date(2023, 12, 7) and DEPRECATED["dotnet6"] == date(2024, 12, 20)
+    for upcoming in ("nodejs22.x", "nodejs24.x", "python3.12", "python3.13", "python3.14", "ruby3.3", "ruby3.4",
+                     "java21", "provided.al2023", "dotnet8"):
+        assert DEPRECATED[upcoming] > date(2026, 1, 1), upcoming
+
+
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("lambda", "us-east-1"))
-        stub.add_client_error("list_functions", "AccessDeniedException", "denied", 403)
-        stub.activate()
+    result = scan([CHECK], prepare=deny("lambda", "list_functions", status=403))
 
-    result = scan([CHECK], prepare=prepare)
-
-    assert [f.status.value for f in result.findings] == ["not_assessed"]
-    assert result.findings[0].missing_permission == "lambda:ListFunctions"
+    assert len(result.findings) == 1
+    assert_denied(result, "lambda:ListFunctions")

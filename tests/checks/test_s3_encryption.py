@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from botocore.stub import Stubber
-
 from checks.s3_encryption import denies_insecure_transport
-from tests.helpers import by_resource
+from tests.helpers import assert_denied, by_resource, deny
 
 ENCRYPTION = "s3.default_encryption"
 TLS = "s3.tls_required"
@@ -43,12 +41,17 @@ def test_encryption_kms_sse_s3_and_unconfigured(aws, scan):
     kms = by_resource(result, ":::kms-bucket")
     assert kms.status == "pass" and kms.evidence.observed["kms_key"] == "alias/data"
     assert kms.evidence.observed["bucket_key_enabled"] is True
-    assert by_resource(result, ":::sse-s3-bucket").status == "fail"
+    # SSE-S3 is encryption at rest (S3 applies it to every bucket since January 2023): it passes by default.
+    sse_s3 = by_resource(result, ":::sse-s3-bucket")
+    assert sse_s3.status == "pass" and sse_s3.evidence.observed["algorithm"] == "AES256"
+    assert sse_s3.evidence.observed["require_kms"] is False
     plain = by_resource(result, ":::plain-eu")  # moto: no configuration (AWS would answer SSE-S3)
-    assert plain.status == "fail" and plain.evidence.observed["configured"] is False
+    assert plain.status == "pass" and plain.evidence.observed["configured"] is False
 
-    relaxed = scan([ENCRYPTION], options={ENCRYPTION: {"require_kms": "false"}})
-    assert {f.status.value for f in relaxed.findings} == {"pass"}
+    strict = scan([ENCRYPTION], options={ENCRYPTION: {"require_kms": "true"}})
+    assert by_resource(strict, ":::kms-bucket").status == "pass"
+    assert by_resource(strict, ":::sse-s3-bucket").status == "fail"
+    assert by_resource(strict, ":::plain-eu").status == "fail"
 
 
 def test_tls_full_partial_and_no_policy(aws, scan):
@@ -78,13 +81,9 @@ def test_policy_reading():
 
 
 def test_denied_read_is_not_assessed_never_pass(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("s3", "us-east-1"))
-        stub.add_response("list_buckets", {"Buckets": [{"Name": "locked", "BucketRegion": "us-east-1"}]})
-        stub.add_client_error("get_bucket_encryption", "AccessDenied", "denied", 403)
-        stub.activate()
+    listed = ("list_buckets", {"Buckets": [{"Name": "locked", "BucketRegion": "us-east-1"}]})
+    result = scan([ENCRYPTION], prepare=deny("s3", "get_bucket_encryption", before=[listed], code="AccessDenied",
+                                             status=403))
 
-    [finding] = scan([ENCRYPTION], prepare=prepare).findings
-
-    assert finding.status == "not_assessed" and finding.resource == "arn:aws:s3:::locked"
-    assert finding.missing_permission == "s3:GetEncryptionConfiguration"
+    assert_denied(result, "s3:GetEncryptionConfiguration")
+    assert result.findings[0].resource == "arn:aws:s3:::locked"
