@@ -42,6 +42,33 @@ def root_mfa_enabled(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.failed(_root_arn(ctx), "The root user has no MFA device", observed)
 
 
+ORGANIZATIONS_NOT_IN_USE = "AWSOrganizationsNotInUseException"
+
+
+def organization_role(ctx: CheckContext) -> str:
+    """``"member"``, ``"management"``, ``"standalone"`` or ``"unknown"``: where the account stands in AWS
+    Organizations, which decides whether a service control policy can restrict its root user."""
+    try:
+        answer = ctx.call("organizations", "DescribeOrganization", absent=(ORGANIZATIONS_NOT_IN_USE,))
+    except NotAssessed:
+        return "unknown"  # context for the message only; the verdict rests on GetAccountSummary
+    if answer is None:
+        return "standalone"
+    management = (answer.get("Organization") or {}).get("MasterAccountId")
+    return "management" if management == ctx.account else "member"
+
+
+_SCP_SCOPE = {
+    "member": "as a member account it can be restricted by a service control policy that denies the root user, "
+              "which limits what the key can do but does not remove it",
+    "management": "this is the organization's management account, where service control policies do not apply, "
+                  "so nothing but deleting the key limits it",
+    "standalone": "the account is in no organization, so no service control policy can limit the key",
+    "unknown": "whether a service control policy can restrict it depends on the account being a member account "
+               "(the organization could not be read)",
+}
+
+
 @check(
     id="iam.root_no_access_keys",
     title="The root user has no access keys",
@@ -49,20 +76,28 @@ def root_mfa_enabled(ctx: CheckContext) -> Iterator[Finding]:
     scope="global",
     severity="critical",
     description="""The root user has no access keys (GetAccountSummary AccountAccessKeysPresent). A root key
-        is an unrestricted, long-lived credential that no policy or SCP can limit. CIS AWS Foundations 1.4,
-        Security Hub IAM.4.""",
+        is a long-lived credential with the root user's full authority: IAM policies and permissions
+        boundaries never apply to the root user. Service control policies do restrict the root user of a
+        member account, but not of the organization's management account or of an account outside any
+        organization (the finding says which one this is, from DescribeOrganization). CIS AWS Foundations
+        1.4, Security Hub IAM.4.""",
     remediation="""Sign in as the root user, replace whatever uses the key with a role or an IAM Identity
-        Center user, then deactivate and delete the root access keys.""",
-    reads=["iam:GetAccountSummary"],
+        Center user, then deactivate and delete the root access keys. In an organization, also deny root-user
+        actions in member accounts with an SCP, or remove member accounts' root credentials with centralized
+        root access.""",
+    reads=["iam:GetAccountSummary", "organizations:DescribeOrganization"],
 )
 def root_no_access_keys(ctx: CheckContext) -> Iterator[Finding]:
     """One finding for the account's root user."""
     present = account_summary(ctx).get("AccountAccessKeysPresent")
-    observed = {"account_access_keys_present": present}
+    observed: dict[str, object] = {"account_access_keys_present": present}
     if present == 0:
-        yield ctx.passed(_root_arn(ctx), "The root user has no access keys", observed)
-    else:
-        yield ctx.failed(_root_arn(ctx), "The root user has access keys", observed)
+        yield ctx.passed(_root_arn(ctx), "The root user has no access keys", observed,
+                         source=["iam:GetAccountSummary"])
+        return
+    role = organization_role(ctx)
+    observed["organization_role"] = role
+    yield ctx.failed(_root_arn(ctx), f"The root user has access keys; {_SCP_SCOPE[role]}", observed)
 
 
 @check(

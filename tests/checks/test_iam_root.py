@@ -11,6 +11,7 @@ from botocore.stub import Stubber
 from moto.iam.models import iam_backends
 
 from tests.conftest import ACCOUNT
+from tests.helpers import assert_denied, deny
 
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT}:root"
 REPORT_COLUMNS = (
@@ -82,8 +83,53 @@ def test_root_flags_from_account_summary(aws, scan):
         ("iam.root_mfa_enabled", "pass"), ("iam.root_no_access_keys", "pass")}
     assert all(f.resource == ROOT_ARN for f in bad.findings + good.findings)
     keys = next(f for f in bad.findings if f.check == "iam.root_no_access_keys")
-    assert keys.evidence.observed == {"account_access_keys_present": 1}
-    assert keys.evidence.source == ("iam:GetAccountSummary",)
+    assert keys.evidence.observed == {"account_access_keys_present": 1, "organization_role": "standalone"}
+    assert "in no organization" in keys.message
+    good_keys = next(f for f in good.findings if f.check == "iam.root_no_access_keys")
+    assert good_keys.evidence.source == ("iam:GetAccountSummary",)
+
+
+def test_root_keys_say_whether_an_scp_can_restrict_them(aws, scan):
+    from checks.iam_root import root_no_access_keys
+    from scanner.registry import meta_of
+
+    meta = meta_of(root_no_access_keys)
+    aws.client("iam").get_account_summary()
+    _summary_flags(mfa=1, keys=1)
+    aws.client("organizations").create_organization(FeatureSet="ALL")  # moto: this account is the management
+    management = scan(["iam.root_no_access_keys"]).findings[0]
+
+    member = scan(["iam.root_no_access_keys"], prepare=stub_organization("999999999999")).findings[0]
+
+    assert management.status == "fail" and management.evidence.observed["organization_role"] == "management"
+    assert "service control policies do not apply" in management.message
+    assert member.status == "fail" and member.evidence.observed["organization_role"] == "member"
+    assert "can be restricted by a service control policy" in member.message
+    assert "no policy or SCP can limit" not in meta.description
+    assert "member account" in meta.description and "management account" in meta.description
+
+
+def test_root_keys_fail_even_when_the_organization_cannot_be_read(aws, scan):
+    aws.client("iam").get_account_summary()
+    _summary_flags(mfa=1, keys=1)
+
+    result = scan(["iam.root_no_access_keys"], prepare=deny("organizations", "describe_organization"))
+
+    finding = result.findings[0]
+    assert finding.status == "fail" and finding.evidence.observed["organization_role"] == "unknown"
+
+
+def stub_organization(management_account: str):
+    """A ``prepare`` hook: DescribeOrganization names another account as the management account."""
+
+    def prepare(target):
+        stub = Stubber(target.collector.client("organizations", "us-east-1"))
+        stub.add_response("describe_organization", {"Organization": {
+            "Id": "o-exampleorgid", "MasterAccountId": management_account, "FeatureSet": "ALL",
+            "Arn": f"arn:aws:organizations::{management_account}:organization/o-exampleorgid"}})
+        stub.activate()
+
+    return prepare
 
 
 def test_root_without_credentials_passes_mfa(aws, scan):
@@ -132,11 +178,7 @@ def test_missing_root_row_is_not_assessed(aws, scan):
 
 
 def test_denied_summary_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("iam", "us-east-1"))
-        stub.add_client_error("get_account_summary", "AccessDenied", "denied", 403)
-        stub.activate()
-
-    result = scan(["iam.root_no_access_keys"], prepare=prepare)
-    assert [f.status.value for f in result.findings] == ["not_assessed"]
-    assert result.findings[0].missing_permission == "iam:GetAccountSummary"
+    result = scan(["iam.root_no_access_keys"], prepare=deny("iam", "get_account_summary", code="AccessDenied",
+                                                            status=403))
+    assert len(result.findings) == 1
+    assert_denied(result, "iam:GetAccountSummary")
