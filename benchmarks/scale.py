@@ -241,8 +241,8 @@ def run_many(accounts: int, size: dict[str, int], latency_ms: float, parallel: i
     import botocore.handlers
     from moto import mock_aws
 
-    from scanner.accounts import AccountSpec
-    from scanner.org import run_accounts
+    from scanner.accounts.fanout import run_accounts
+    from scanner.accounts.targets import AccountSpec
     from scanner.scan import ScanOptions
 
     regions = list(REGIONS[: size["regions"]])

@@ -15,8 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from scanner.history import Decision, check_ids, scan_id_for
 from scanner.model import Severity
-from scanner.store import Decision, check_ids, scan_id_for
 
 DRIFT_SCHEMA = "wa-scan-drift/1"
 RISK_ORDER = {"NONE": 0, "MEDIUM": 1, "HIGH": 2}

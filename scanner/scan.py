@@ -160,15 +160,15 @@ def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> l
 
 def assign_scan_id(doc: dict[str, Any]) -> str:
     """Put the history's id for ``doc`` into it, so ``scan.json`` names the recorded scan."""
-    from scanner.store import scan_id_for
+    from scanner.history import scan_id_for
 
     doc["scan_id"] = scan_id_for(doc)
     return doc["scan_id"]
 
 
 def record_in_history(doc: dict[str, Any], db: Path | None, console: Console) -> str | None:
-    """Record the scan in the history database (see ``scanner.store``); returns the scan id."""
-    from scanner.store import record_scan
+    """Record the scan in the history database (see ``scanner.history``); returns the scan id."""
+    from scanner.history import record_scan
 
     try:
         return record_scan(doc, db)

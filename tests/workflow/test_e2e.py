@@ -12,7 +12,7 @@ from moto.iam.models import iam_backends
 
 from mappings.suggest import add_suggestions
 from scanner.cli import main
-from scanner.store import evidence_of, open_history, record_scan
+from scanner.history import evidence_of, open_history, record_scan
 from tests.helpers import scan_checks
 
 CARD = ["iam.access_keys_rotated", "guardduty.enabled", "ec2.instance_has_role", "s3.bucket_not_public",

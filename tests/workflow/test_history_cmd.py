@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from scanner.cli import main
-from scanner.store import record_scan
+from scanner.history import record_scan
 from tests.workflow.fixtures import base_findings, make_doc
 
 

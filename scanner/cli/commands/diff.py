@@ -1,0 +1,90 @@
+"""``wa-scan diff``: what changed between two scans."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from scanner.cli.commands.history import add_db_option
+from scanner.errors import UsageError
+from scanner.fsutil import atomic_write
+from scanner.history import History, load_document_file, open_history, resolve_db, scan_id_for
+
+ORDER = 60
+
+
+def add_report_options(p: argparse.ArgumentParser) -> None:
+    """``--format``, ``--out`` and ``--fail-on-new``, shared by ``diff`` and ``drift``."""
+    p.add_argument("--format", choices=("md", "html", "json"),
+                   help="report format (default: from --out's suffix, else md)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (default: standard output)")
+    p.add_argument("--fail-on-new", choices=("critical", "high", "medium", "low"), metavar="SEVERITY",
+                   help="exit 1 when a new failure of this severity or worse appeared (high, medium, low)")
+    add_db_option(p)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``diff`` to the CLI."""
+    p = sub.add_parser("diff", help="compare two scans (ids or scan.json files)",
+                       description="Compare two scans: new and resolved failures, resources that appeared or "
+                                   "went, checks that changed status, questions whose suggested risk changed.",
+                       epilog="example:\n  wa-scan diff old/scan.json new/scan.json --format html --out drift.html",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("old", metavar="OLD", help="the earlier scan: id, unique prefix or scan.json path")
+    p.add_argument("new", metavar="NEW", help="the later scan: id, unique prefix or scan.json path")
+    add_report_options(p)
+    p.set_defaults(func=run)
+
+
+def load_scan(ref: str, history: History | None) -> tuple[dict[str, Any], str | None]:
+    """A scan document from a scan.json path or the history; returns it and its id in the history (if any)."""
+    path = Path(ref)
+    if path.is_file():
+        doc = load_document_file(path)
+        scan_id = scan_id_for(doc)
+        doc.setdefault("scan_id", scan_id)
+        if history is not None and history.conn.execute("SELECT 1 FROM scans WHERE id = ?", (scan_id,)).fetchone():
+            return doc, scan_id
+        return doc, None
+    if history is None:
+        raise UsageError(f"{ref}: no such scan.json, and there is no history database to look it up in")
+    scan_id = history.resolve(ref)
+    return history.load(scan_id), scan_id
+
+
+def emit(report: dict[str, Any], args: argparse.Namespace) -> int:
+    """Write the report as asked and return the exit code ``--fail-on-new`` calls for."""
+    from scanner.drift import has_new_failures_at, render
+
+    fmt = args.format
+    if fmt is None:
+        suffix = args.out.suffix.lower().lstrip(".") if args.out else ""
+        fmt = {"htm": "html", "html": "html", "json": "json", "md": "md", "markdown": "md"}.get(suffix, "md")
+    text = render(report, fmt)
+    if args.out:
+        atomic_write(args.out, text)
+        s = report["summary"]
+        print(f"Drift written to {args.out}: {s['new_failures']} new failures, {s['resolved_failures']} resolved, "
+              f"{s['risk_changes']} risk changes", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    if args.fail_on_new and has_new_failures_at(report, args.fail_on_new):
+        return 1
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare the two scans and report."""
+    from scanner.drift import compare
+
+    history = open_history(args.db) if resolve_db(args.db).exists() else None
+    try:
+        old, _ = load_scan(args.old, history)
+        new, new_id = load_scan(args.new, history)
+        decisions = history.decisions(new_id) if history is not None and new_id else None
+    finally:
+        if history is not None:
+            history.close()
+    return emit(compare(old, new, decisions=decisions), args)
