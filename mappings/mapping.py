@@ -91,8 +91,8 @@ def load_mapping(path: Path | str | None = None, lens: Lens | None = None,
     """Load and validate a mapping: the default one (``path`` None) or a file or directory of files.
 
     ``lens`` defaults to the default lens and ``check_ids`` to every available check
-    (``scanner.registry.discover()``). The default mapping for the default lens is loaded once per
-    process for a given set of check ids.
+    (``scanner.registry.discover()``, with the ids adapters emit). The default mapping for the default
+    lens is loaded once per process for a given set of check ids.
     """
     lens = lens or load_lens()
     ids = frozenset(check_ids) if check_ids is not None else _available_check_ids()
@@ -107,9 +107,10 @@ def load_mapping(path: Path | str | None = None, lens: Lens | None = None,
 
 
 def _available_check_ids() -> frozenset[str]:
-    from scanner.registry import discover
+    # Adapters (Security Hub controls, Config rules, ...) declare the further ids they report under.
+    from scanner.registry import discover, known_check_ids
 
-    return frozenset(discover())
+    return frozenset(known_check_ids(discover()))
 
 
 @cache

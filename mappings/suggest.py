@@ -11,12 +11,17 @@ For every question of the lens, every choice (but "None of these") gets a sugges
 
 The question's suggested risk follows wa-scan's rule for the default lens (its own rules are not
 public), spelled out in ``DEFAULT_RULE``; a custom lens's own ``riskRules`` are evaluated instead, in
-three-valued logic (see ``mappings.riskrules``). ``improvements`` ranks the failing checks by how much
-High and Medium risk fixing each would remove.
+three-valued logic (see ``mappings.riskrules``). The rule is calibrated to the evidence: a High-risk
+choice makes the question HIGH only when a direct link contradicts it with a finding of medium severity or
+worse; contradicted only by indicative links or low/info findings it makes the question MEDIUM, and
+``risk_if_confirmed`` says HIGH. Each choice carries its ``weight`` ("3 of 41 buckets fail (highest
+severity: critical)"). ``improvements`` ranks the failing checks by what a reviewer fixes first (see
+``rank_improvements``) and ``improvement_bundles`` names the checks that together clear a question.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,16 +34,30 @@ from mappings.baseline import baseline_for
 from mappings.catalog import DEFAULT_ALIAS, Lens, Question, load_lens
 from mappings.graph import build_graph, checks_for_choice, checks_for_question, questions_for_check
 from mappings.mapping import Mapping, load_mapping
+from mappings.prompts import load_prompts
 from mappings.riskrules import possible_outcomes
 
-DEFAULT_RULE = ("any contradicted High-risk choice gives HIGH; else any contradicted Medium-risk choice gives "
-                "MEDIUM; else High- or Medium-risk choices not fully assessed give UNKNOWN; else NONE")
+DEFAULT_RULE = ("a High-risk choice contradicted through a direct link by a finding of medium severity or worse "
+                "gives HIGH; a High-risk choice contradicted only through indicative links or only by low/info "
+                "findings, or any contradicted Medium-risk choice, gives MEDIUM; else a High- or Medium-risk "
+                "choice that checks could support but did not fully assess gives UNKNOWN; else NONE, leaving the "
+                "choices no check can support to the reviewer")
+# The rule before calibration, kept for the README's comparison and for readers of older scan.json files.
+UNCALIBRATED_RULE = ("any contradicted High-risk choice gives HIGH; else any contradicted Medium-risk choice "
+                     "gives MEDIUM; else High- or Medium-risk choices not fully assessed give UNKNOWN; else NONE")
 UNMAPPED_RULE = ("UNKNOWN: no check of wa-scan informs this question; a reviewer answers it with the team "
                  "(see each best practice's questions to ask and artefact to request)")
 CUSTOM_RULE = ("the lens's own risk rules, first match wins, with the choices supported by evidence as "
                "selected; UNKNOWN when the outcome depends on choices no check could assess")
 _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+# A contradiction is firm (it can make a question HIGH) when a direct link carries it with a finding at
+# least this severe; below it, or through indicative links only, the evidence says "likely", not "certain".
+_FIRM_SEVERITY = _SEVERITY_RANK["medium"]
+# Improvement plan weights: a critical fix outranks a medium one that touches twice as many choices.
+_SEVERITY_POINTS = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0, "info": 0.5}
+_RISK_POINTS = {"HIGH": 3.0, "MEDIUM": 2.0, "LOW": 1.0}
 _LEVEL_GAIN = {"HIGH": 3, "MEDIUM": 1}
+_EFFORT_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 @dataclass
@@ -47,6 +66,8 @@ class _CheckEvidence:
     failed: list[str] = field(default_factory=list)
     not_assessed: list[str] = field(default_factory=list)
     reasons: Counter = field(default_factory=Counter)
+    # finding id -> (resource, severity), for the weight of a choice
+    about: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 class _Evidence:
@@ -56,6 +77,7 @@ class _Evidence:
         self.by_check: dict[str, _CheckEvidence] = {}
         for f in findings:
             ev = self.by_check.setdefault(f["check"], _CheckEvidence())
+            ev.about[f["id"]] = (str(f.get("resource") or f["id"]), str(f.get("severity") or ""))
             status = f.get("status")
             if status == "pass":
                 ev.passed.append(f["id"])
@@ -74,8 +96,14 @@ class _Evidence:
         other = _Evidence((), self.checks_run)
         other.by_check = dict(self.by_check)
         ev = self.get(check)
-        other.by_check[check] = _CheckEvidence(ev.passed + ev.failed, [], ev.not_assessed, ev.reasons)
+        other.by_check[check] = _CheckEvidence(ev.passed + ev.failed, [], ev.not_assessed, ev.reasons, ev.about)
         return other
+
+    def worst(self, check: str) -> str:
+        """The highest severity among the failing findings of ``check`` ("" when none fails)."""
+        e = self.get(check)
+        sevs = [e.about.get(i, ("", ""))[1] for i in e.failed]
+        return max(sevs, key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
 
     def absent(self, check: str) -> str:
         """Why a check has no findings at all."""
@@ -107,10 +135,13 @@ def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence,
         failed = len(e.failed) if link["on_fail"] == "contradicts" else 0
         checks.append({"check": link["check"], "strength": link["strength"], "on_pass": link["on_pass"],
                        "on_fail": link["on_fail"], "rationale": link["rationale"],
-                       "pass": passed, "fail": failed, "not_assessed": len(e.not_assessed)})
+                       "pass": passed, "fail": failed, "not_assessed": len(e.not_assessed),
+                       "severity": ev.worst(link["check"]) if failed else ""})
     state, findings, rationale = _state(checks, ev)
+    weight = _weight(checks, ev, state)
     out = {"choice": choice.id, "bp": choice.bp, "title": choice.title, "risk": choice.risk,
-           "suggestion": state, "findings": findings, "checks": checks, "rationale": rationale}
+           "suggestion": state, "findings": findings, "checks": checks, "rationale": rationale,
+           "weight": weight}
     prompt = (prompts or {}).get(choice.id)
     if prompt is not None:
         # What a facilitator asks the team: the only evidence there is for a practice no API can show.
@@ -145,14 +176,22 @@ def _state(checks: list[dict[str, Any]], ev: _Evidence) -> tuple[str, list[str],
         tail = f"; {_plural(total_pass, 'other finding')} {verb}" if total_pass else ""
         return ("contradicted", ids,
                 f"contradicted by {_plural(len(ids), 'failing finding')} of {named(failing)}{tail}")
-    assessed = [c for c in checks if c["pass"]]
-    open_ = [c for c in checks if not c["pass"] or c["not_assessed"]]
-    passes = [i for c in checks for i in ev.get(c["check"]).passed]
+    supporters = [c for c in checks if c["on_pass"] == "supports"]
+    # A check silent on a pass is neutral here, unless it could not look: then a fail may be hidden.
+    open_ = [c for c in checks if c["not_assessed"] or (c["on_pass"] == "supports" and not c["pass"])]
+    assessed = [c for c in supporters if c["pass"]]
+    passes = [i for c in supporters for i in ev.get(c["check"]).passed]
     unassessed = [i for c in checks for i in ev.get(c["check"]).not_assessed]
+    if not supporters:
+        quiet = [i for c in checks for i in ev.get(c["check"]).passed]
+        seen = f"{_plural(len(quiet), 'finding')} of {named(checks)} pass" if quiet else "no finding fails"
+        return ("unknown", quiet + unassessed,
+                f"{seen}, but a pass of these checks does not show the practice (silent on a pass); a reviewer "
+                f"answers it" + (f"; not fully assessed: {gaps(open_)}" if open_ else ""))
     if not assessed:
-        return "unknown", unassessed, f"no finding assessed this: {gaps(checks)}"
+        return "unknown", unassessed, f"no finding assessed this: {gaps(open_ or supporters)}"
     if not open_:
-        return "supported", passes, f"{len(passes)} of {len(passes)} findings pass: {named(checks)}"
+        return "supported", passes, f"{len(passes)} of {len(passes)} findings pass: {named(assessed)}"
     total = len(passes) + len(unassessed)
     return ("partial", passes + unassessed,
             f"{len(passes)} of {total} findings pass, none fails: {named(assessed)}; not fully assessed: "
@@ -163,24 +202,130 @@ def _choice_name(c: dict[str, Any]) -> str:
     return c["bp"] or c["choice"]
 
 
-def _default_risk(choices: list[dict[str, Any]]) -> tuple[str, str]:
-    def names(cs: list[dict[str, Any]]) -> str:
-        shown = ", ".join(_choice_name(c) for c in cs[:4])
-        return shown + (f" and {len(cs) - 4} more" if len(cs) > 4 else "")
+def _can_support(c: dict[str, Any]) -> bool:
+    """True when a pass of some check could support the choice (else only a reviewer can)."""
+    return any(k["on_pass"] == "supports" for k in c["checks"])
 
-    for level, word in (("HIGH", "High"), ("MEDIUM", "Medium")):
-        hit = [c for c in choices if c["suggestion"] == "contradicted" and c["risk"] == level]
-        if hit:
-            return level, (f"{level}: {word}-risk best practice {names(hit)} contradicted by failing findings. "
-                           f"Rule: {DEFAULT_RULE}.")
-    open_ = [c for c in choices if c["suggestion"] in ("unknown", "partial") and c["risk"] in ("HIGH", "MEDIUM")]
+
+def _not_fully_assessed(c: dict[str, Any]) -> bool:
+    """An open choice that evidence could have settled: a supporting check left it open, or a read failed."""
+    if c["suggestion"] not in ("unknown", "partial"):
+        return False
+    return _can_support(c) or any(k["not_assessed"] for k in c["checks"])
+
+
+def _default_risk(choices: list[dict[str, Any]]) -> tuple[str, str, str | None]:
+    """The calibrated rule: ``(risk, one sentence naming what decided it, risk if the reviewer confirms)``."""
+    def names(cs: list[dict[str, Any]]) -> str:
+        shown = ", ".join(f"{_choice_name(c)} ({c['weight']['text']})" if c.get("weight") else _choice_name(c)
+                          for c in cs[:3])
+        return shown + (f" and {len(cs) - 3} more" if len(cs) > 3 else "")
+
+    contradicted = [c for c in choices if c["suggestion"] == "contradicted"]
+    high = [c for c in contradicted if c["risk"] == "HIGH"]
+    firm = [c for c in high if c["weight"]["firm"]]
+    if firm:
+        return "HIGH", (f"HIGH: High-risk best practice {names(firm)} contradicted through a direct link by "
+                        f"findings of medium severity or worse. Rule: {DEFAULT_RULE}."), None
+    if high:
+        why = _soft_reason(high)
+        return "MEDIUM", (f"MEDIUM, HIGH if the reviewer confirms it: High-risk best practice {names(high)} "
+                          f"contradicted {why}. Rule: {DEFAULT_RULE}."), "HIGH"
+    medium = [c for c in contradicted if c["risk"] == "MEDIUM"]
+    if medium:
+        return "MEDIUM", (f"MEDIUM: Medium-risk best practice {names(medium)} contradicted by failing findings. "
+                          f"Rule: {DEFAULT_RULE}."), None
+    important = [c for c in choices if c["risk"] in ("HIGH", "MEDIUM")]
+    open_ = [c for c in important if _not_fully_assessed(c)]
     if open_:
         return "UNKNOWN", (f"UNKNOWN: no High- or Medium-risk best practice is contradicted, but "
                            f"{_plural(len(open_), 'High/Medium-risk best practice')} ({names(open_)}) "
                            f"{'is' if len(open_) == 1 else 'are'} not fully assessed; a reviewer decides. "
-                           f"Rule: {DEFAULT_RULE}.")
-    return "NONE", (f"NONE: every High- and Medium-risk best practice is supported by passing findings. "
-                    f"Rule: {DEFAULT_RULE}.")
+                           f"Rule: {DEFAULT_RULE}."), None
+    supported = [c for c in important if c["suggestion"] == "supported"]
+    if not supported:
+        return "UNKNOWN", (f"UNKNOWN: no High- or Medium-risk best practice is contradicted, and none is "
+                           f"supported by evidence either; a reviewer decides. Rule: {DEFAULT_RULE}."), None
+    left = [c for c in important if c["suggestion"] != "supported"]
+    tail = (f"; {_plural(len(left), 'other High/Medium-risk best practice')} no check can support "
+            f"({', '.join(_choice_name(c) for c in left[:4])}{' ...' if len(left) > 4 else ''}) "
+            f"{'is' if len(left) == 1 else 'are'} for the reviewer") if left else ""
+    return "NONE", (f"NONE: nothing contradicts a High- or Medium-risk best practice, and {names(supported)} "
+                    f"{'is' if len(supported) == 1 else 'are'} supported by passing findings{tail}. "
+                    f"Rule: {DEFAULT_RULE}."), None
+
+
+def _soft_reason(high: list[dict[str, Any]]) -> str:
+    """Why contradictions of High-risk choices are not firm: indicative links, low findings, or both."""
+    links = [k for c in high for k in c["checks"] if k["fail"]]
+    if all(k["strength"] == "indicative" for k in links):
+        return "only through indicative links (a symptom, not the practice itself)"
+    direct = [k for k in links if k["strength"] == "direct"]
+    worst = max((k["severity"] for k in direct), key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
+    return f"through a direct link only by {worst or 'low'}-severity findings"
+
+
+def _weight(checks: list[dict[str, Any]], ev: _Evidence, state: str) -> dict[str, Any] | None:
+    """How much evidence a choice rests on: failing and assessed resources, the worst severity, firmness."""
+    counted = [c for c in checks if c["fail"]] if state == "contradicted" else [c for c in checks if c["pass"]]
+    if not counted:
+        return None
+    failing: set[str] = set()
+    assessed: set[str] = set()
+    for c in counted:
+        e = ev.get(c["check"])
+        assessed.update(e.about[i][0] for i in e.passed + e.failed if i in e.about)
+        if state == "contradicted":
+            failing.update(e.about[i][0] for i in e.failed if i in e.about)
+    noun = _noun({r for r in assessed})
+    worst = max((c["severity"] for c in counted), key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
+    firm = state == "contradicted" and any(
+        c["strength"] == "direct" and _SEVERITY_RANK.get(c["severity"], -1) >= _FIRM_SEVERITY for c in counted)
+    if state == "contradicted":
+        verb = "fails" if len(failing) == 1 else "fail"
+        text = f"{len(failing)} of {_count(len(assessed), noun)} {verb} (highest severity: {worst or 'unknown'})"
+    else:
+        text = f"{len(assessed)} of {_count(len(assessed), noun)} {'passes' if len(assessed) == 1 else 'pass'}"
+    return {"failing": len(failing), "assessed": len(assessed), "resources": _count(len(assessed), noun, bare=True),
+            "severity": worst, "firm": firm, "text": text}
+
+
+_NOUNS = {"instance": "instance", "volume": "volume", "db": "database", "cluster": "database",
+          "security-group": "security group", "user": "user", "role": "role", "policy": "policy",
+          "table": "table", "function": "function", "file-system": "file system", "listener": "listener",
+          "loadbalancer": "load balancer", "app": "application", "stack": "stack", "source-server": "source server",
+          "secret": "secret", "autoScalingGroup": "Auto Scaling group", "backup-plan": "backup plan",
+          "budget": "budget", "anomalymonitor": "anomaly monitor", "trail": "trail", "alarm": "alarm",
+          "elastic-ip": "Elastic IP", "repository": "repository", "experiment-template": "experiment template",
+          "key": "key", "hostedzone": "hosted zone", "vpc": "VPC", "root": "account", "detector": "region"}
+
+
+def _kind(arn: str) -> str:
+    """The kind of resource an ARN names, in words ("bucket", "security group", "region")."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return "resource"
+    service, region, resource = parts[2], parts[3], parts[5]
+    if resource == "account" or resource.endswith("/account"):
+        return "region" if region else "account"
+    if service == "s3" and "/" not in resource:
+        return "bucket"
+    if "/stages/" in resource:
+        return "stage"
+    head = re.split(r"[/:]", resource, maxsplit=1)[0]
+    return _NOUNS.get(head, "resource")
+
+
+def _noun(resources: set[str]) -> str:
+    kinds = {_kind(r) for r in resources}
+    return kinds.pop() if len(kinds) == 1 else "resource"
+
+
+def _count(n: int, noun: str, bare: bool = False) -> str:
+    """``41 buckets`` (or ``buckets`` with ``bare``)."""
+    word = noun if n == 1 else (noun[:-1] + "ies" if noun.endswith("y") and noun[-2:] not in ("ey", "ay")
+                                else noun + "s")
+    return word if bare else f"{n} {word}"
 
 
 def _custom_risk(q: Question, choices: list[dict[str, Any]]) -> tuple[str, str]:
@@ -212,13 +357,16 @@ def _custom_risk(q: Question, choices: list[dict[str, Any]]) -> tuple[str, str]:
 def _question_suggestion(g: nx.DiGraph, lens: Lens, q: Question, ev: _Evidence,
                          prompts: dict[str, Any] | None = None) -> dict[str, Any]:
     choices = [_choice_suggestion(g, q, c, ev, prompts) for c in q.choices]
+    confirmed: str | None = None
     if not checks_for_question(g, q.id):
         risk, rule = "UNKNOWN", UNMAPPED_RULE
+    elif q.risk_rules:
+        risk, rule = _custom_risk(q, choices)
     else:
-        risk, rule = _custom_risk(q, choices) if q.risk_rules else _default_risk(choices)
+        risk, rule, confirmed = _default_risk(choices)
     pillar = lens.pillar(q.pillar)
     return {"pillar": q.pillar, "pillar_name": pillar.name if pillar else q.pillar, "question": q.id,
-            "label": q.label, "title": q.title, "risk": risk, "risk_rule": rule,
+            "label": q.label, "title": q.title, "risk": risk, "risk_rule": rule, "risk_if_confirmed": confirmed,
             "baseline": baseline_for(q.id) if not lens.custom and lens.alias == DEFAULT_ALIAS else None,
             "choices": choices}
 
@@ -241,40 +389,108 @@ def suggest(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapping: Mapping
 def rank_improvements(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapping: Mapping,
                       checks: dict[str, dict[str, Any]] | None = None,
                       checks_run: Iterable[str] | None = None) -> list[dict[str, Any]]:
-    """Failing mapped checks ranked by the risk fixing each would remove (as if its findings passed).
+    """Failing mapped checks in the order a reviewer would fix them (as if each check's findings passed).
 
-    score = 3 x questions leaving HIGH + 1 x questions leaving MEDIUM (to anything lower, UNKNOWN
-    included); ties go to the check with more failing findings. ``checks`` gives ``title``,
-    ``severity`` and ``remediation`` per check id.
+    score = severity points of the worst failing finding (critical 8, high 4, medium 2, low 1, info 0.5)
+    x the sum over the choices the check contradicts of risk points (High 3, Medium 2, Low 1), halved for
+    an indicative link and halved again when other checks still contradict the choice after the fix,
+    + 3 per question leaving HIGH and 1 per question leaving MEDIUM. So a fix that removes a contradiction
+    scores above zero even while another check holds its question. Ties go to the lower ``effort``, then
+    to more failing resources. ``checks`` gives ``title``, ``severity``, ``remediation`` and ``effort``
+    per check id.
     """
     findings = list(doc_findings)
     g = build_graph(lens, mapping)
     ev = _Evidence(findings, checks_run)
     checks = checks or {}
-    before: dict[str, str] = {}
+    before: dict[str, dict[str, Any]] = {}
     out = []
     for check in mapping.check_ids():
-        failing = len(ev.get(check).failed)
-        if not failing:
+        e = ev.get(check)
+        if not e.failed:
             continue
         fixed = ev.fixed(check)
         removes = {"HIGH": 0, "MEDIUM": 0}
-        labels = []
+        labels: list[str] = []
+        clears: list[dict[str, Any]] = []
+        points = 0.0
         for qid in questions_for_check(g, check):
             q = lens.question(qid)
             assert q is not None
             labels.append(q.label)
             if qid not in before:
-                before[qid] = _question_suggestion(g, lens, q, ev)["risk"]
-            after = _question_suggestion(g, lens, q, fixed)["risk"]
-            if before[qid] in removes and _lower(after, before[qid]):
-                removes[before[qid]] += 1
+                before[qid] = _question_suggestion(g, lens, q, ev)
+            after = _question_suggestion(g, lens, q, fixed)
+            if before[qid]["risk"] in removes and _lower(after["risk"], before[qid]["risk"]):
+                removes[before[qid]["risk"]] += 1
+            still = {c["choice"] for c in after["choices"] if c["suggestion"] == "contradicted"}
+            for c in before[qid]["choices"]:
+                link = next((k for k in c["checks"] if k["check"] == check and k["fail"]), None)
+                if link is None:
+                    continue
+                alone = c["choice"] not in still
+                points += (_RISK_POINTS.get(c["risk"], 1.0) * (1.0 if link["strength"] == "direct" else 0.5)
+                           * (1.0 if alone else 0.5))
+                clears.append({"question": q.label, "choice": c["choice"], "bp": c["bp"], "risk": c["risk"],
+                               "strength": link["strength"], "alone": alone})
         meta = checks.get(check, {})
-        out.append({"check": check, "title": meta.get("title", check), "severity": meta.get("severity", ""),
-                    "failing_findings": failing, "questions": labels, "removes": removes,
-                    "score": sum(_LEVEL_GAIN[k] * n for k, n in removes.items()),
+        severity = ev.worst(check) or meta.get("severity", "")
+        score = _SEVERITY_POINTS.get(severity, 1.0) * points + sum(_LEVEL_GAIN[k] * n for k, n in removes.items())
+        resources = len({e.about[i][0] for i in e.failed if i in e.about})
+        effort = meta.get("effort") or "medium"
+        out.append({"check": check, "title": meta.get("title", check), "severity": severity,
+                    "failing_findings": len(e.failed), "failing_resources": resources, "questions": labels,
+                    "removes": removes, "clears": clears, "score": round(score, 2), "effort": effort,
+                    "why": _why(severity, clears, removes, resources),
                     "remediation": meta.get("remediation", "")})
-    out.sort(key=lambda d: (-d["score"], -d["failing_findings"], -_SEVERITY_RANK.get(d["severity"], 0), d["check"]))
+    out.sort(key=lambda d: (-d["score"], _EFFORT_RANK.get(d["effort"], 1), -d["failing_resources"], d["check"]))
+    return out
+
+
+def _why(severity: str, clears: list[dict[str, Any]], removes: dict[str, int], resources: int) -> str:
+    """One sentence: why the fix ranks where it does."""
+    def named(cs: list[dict[str, Any]]) -> str:
+        shown = ", ".join(f"{c['bp'] or c['choice']} ({c['risk'].title()})" for c in cs[:3])
+        return shown + (f" and {len(cs) - 3} more" if len(cs) > 3 else "")
+
+    alone = [c for c in clears if c["alone"]]
+    shared = [c for c in clears if not c["alone"]]
+    parts = [f"{severity or 'unrated'} severity, {_plural(resources, 'failing resource')}"]
+    if alone:
+        parts.append(f"clears {named(alone)}")
+    if shared:
+        parts.append(f"removes one of several contradictions of {named(shared)}")
+    moved = [f"{_plural(n, 'question')} leave{'s' if n == 1 else ''} {level}" for level, n in removes.items() if n]
+    parts.extend(moved)
+    return "; ".join(parts)
+
+
+def improvement_bundles(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapping: Mapping,
+                        checks_run: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Per HIGH or MEDIUM question: the failing checks that together hold it, and its risk once all are fixed.
+
+    "Fix these 3 checks to clear SEC 5 to NONE": ``{"question", "label", "from", "to", "checks"}``, the
+    questions that fall furthest first, then the smallest bundles.
+    """
+    findings = list(doc_findings)
+    g = build_graph(lens, mapping)
+    ev = _Evidence(findings, checks_run)
+    out = []
+    for q in lens.questions():
+        if not checks_for_question(g, q.id):
+            continue
+        now = _question_suggestion(g, lens, q, ev)
+        if now["risk"] not in ("HIGH", "MEDIUM"):
+            continue
+        holding = sorted({k["check"] for c in now["choices"] if c["suggestion"] == "contradicted"
+                          for k in c["checks"] if k["fail"]})
+        fixed = ev
+        for check in holding:
+            fixed = fixed.fixed(check)
+        after = _question_suggestion(g, lens, q, fixed)["risk"]
+        out.append({"question": q.id, "label": q.label, "from": now["risk"], "to": after, "checks": holding})
+    rank = {"HIGH": 3, "MEDIUM": 2, "UNKNOWN": 1, "NONE": 0}
+    out.sort(key=lambda b: (-(rank[b["from"]] - rank.get(b["to"], 0)), len(b["checks"]), b["label"]))
     return out
 
 
@@ -285,16 +501,18 @@ def _lower(after: str, before: str) -> bool:
 
 
 def add_suggestions(doc: dict[str, Any], lens_path: Path | None = None, mapping_path: Path | None = None) -> None:
-    """Add ``lens``, ``mapping``, ``suggestions`` and ``improvements`` to a scan document.
+    """Add ``lens``, ``mapping``, ``suggestions``, ``improvements`` and ``improvement_bundles`` to a scan document.
 
     A bad lens or mapping file raises ``scanner.errors.UsageError`` naming the file.
     """
-    from scanner.registry import discover
+    from scanner.registry import discover, known_check_ids
 
     available = discover()
     ran = [c["id"] for c in doc.get("checks") or []]
+    # An adapter that ran also ran every id it reports under (one per upstream control or rule).
+    ran += [e for c in ran if c in available for e in available[c].meta.emits]
     lens = load_lens(lens_path)
-    mapping = load_mapping(mapping_path, lens=lens, check_ids=set(available) | set(ran))
+    mapping = load_mapping(mapping_path, lens=lens, check_ids=known_check_ids(available) | set(ran))
     findings = doc.get("findings") or []
     meta: dict[str, dict[str, Any]] = {}
     for c in doc.get("checks") or []:
@@ -302,7 +520,9 @@ def add_suggestions(doc: dict[str, Any], lens_path: Path | None = None, mapping_
     for cid, reg in available.items():
         entry = meta.setdefault(cid, {"title": reg.meta.title, "severity": str(reg.meta.severity)})
         entry["remediation"] = reg.meta.remediation
+        entry["effort"] = getattr(reg.meta, "effort", "medium")
     doc["lens"] = lens.info()
     doc["mapping"] = mapping.info()
-    doc["suggestions"] = suggest(findings, lens, mapping, checks_run=ran)
+    doc["suggestions"] = suggest(findings, lens, mapping, checks_run=ran, prompts=load_prompts(lens))
     doc["improvements"] = rank_improvements(findings, lens, mapping, meta, checks_run=ran)
+    doc["improvement_bundles"] = improvement_bundles(findings, lens, mapping, checks_run=ran)

@@ -139,6 +139,8 @@ class CheckMeta:
     permissions: tuple[str, ...]
     module: str = ""
     options: dict[str, Any] = field(default_factory=dict)
+    # Check ids an adapter check reports under besides its own (one per Security Hub control, say).
+    emits: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by ``wa-scan checks --format json``."""

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
 ENTRY_POINT_GROUP = "wa_scan.checks"
 _ID = re.compile(r"^[a-z0-9]+(?:[a-z0-9-]*)\.[a-z0-9_]+$")
+# An adapter's emitted ids keep the upstream identifier as it is: securityhub.control.S3.8
+_EMITTED_ID = re.compile(r"^[a-z0-9]+(?:[a-z0-9-]*)\.[a-z0-9_]+\.[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ATTR = "__wa_scan_check__"
 
 
@@ -59,13 +61,16 @@ def check(
     scope: str = "regional",
     permissions: Iterable[str] = (),
     options: dict[str, Any] | None = None,
+    emits: Iterable[str] = (),
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Mark a function as a wa-scan check.
 
     ``reads`` lists the API operations the check makes as ``"service:Operation"`` (botocore service
     names); the IAM actions it needs are derived from them, plus any extra ``permissions``.
     ``options`` are tunables with their defaults (thresholds, name patterns), settable from the CLI as
-    ``--option CHECK_ID.NAME=VALUE``. The function is returned unchanged, so it stays testable.
+    ``--option CHECK_ID.NAME=VALUE``. ``emits`` names the further check ids an adapter reports under
+    (``securityhub.control.S3.8``: a finding per upstream control), so mappings can link to them.
+    The function is returned unchanged, so it stays testable.
     """
 
     def mark(func: CheckFunc) -> CheckFunc:
@@ -87,6 +92,7 @@ def check(
             permissions=tuple(sorted({iam_action(s, op) for s, op in parsed} | set(permissions))),
             module=func.__module__,
             options=dict(options or {}),
+            emits=tuple(sorted(set(emits))),
         )
         _validate(meta)
         setattr(func, _ATTR, meta)
@@ -112,11 +118,21 @@ def _validate(meta: CheckMeta) -> None:
             raise CheckRegistrationError(meta.id, f"{name} is empty")
     if not meta.reads:
         raise CheckRegistrationError(meta.id, "declares no reads")
+    service_prefix = meta.id.split(".", 1)[0] + "."
+    for emitted in meta.emits:
+        if not _EMITTED_ID.match(emitted) or not emitted.startswith(service_prefix):
+            raise CheckRegistrationError(meta.id, f"emitted id {emitted!r} must look like "
+                                                  f"'{service_prefix}<kind>.<upstream id>'")
 
 
 def meta_of(func: Any) -> CheckMeta | None:
     """The metadata ``@check`` attached to ``func``, if any."""
     return getattr(func, _ATTR, None)
+
+
+def known_check_ids(checks: dict[str, RegisteredCheck]) -> set[str]:
+    """The ids findings of ``checks`` can carry: each check's own and those its adapter emits."""
+    return {cid for reg in checks.values() for cid in (reg.meta.id, *reg.meta.emits)}
 
 
 def _checks_in(module: Any) -> Iterator[RegisteredCheck]:
