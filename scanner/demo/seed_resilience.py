@@ -1,0 +1,104 @@
+"""Demo resources for the evidence checks of backup depth, DR copies, resilience testing, quotas and scaling.
+
+The payments workload in us-east-1 is backed up into a locked vault in eu-west-1 and restore-tested every
+week; its primary vault is unlocked and one database's backups have been failing for twelve days. The
+legacy estate in eu-west-1 is backed up but has never been restored. Reads moto lacks are filled in.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scanner.demo import DemoAccount, FillInError
+
+EAST, WEST = "us-east-1", "eu-west-1"
+
+
+def seed(demo: DemoAccount) -> None:
+    """Add the resilience-evidence resources to the demo account."""
+    _vaults(demo)
+    _backup_activity(demo)
+    _global_tables(demo)
+
+
+def _vaults(demo: DemoAccount) -> None:
+    from moto.backup.models import backup_backends
+
+    east = demo.client("backup", EAST)
+    east.create_backup_vault(BackupVaultName="payments-primary")
+    demo.client("backup", WEST).put_backup_vault_lock_configuration(BackupVaultName="payments-dr",
+                                                                    MinRetentionDays=35)
+    # moto cannot run backup jobs, so the vaults' recovery-point counts are set as AWS would report them.
+    backup_backends[demo.account][EAST].vaults["payments-primary"].num_of_recovery_points = 42
+    backup_backends[demo.account][WEST].vaults["payments-dr"].num_of_recovery_points = 35
+    deny_delete = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "KeepRecoveryPoints", "Effect": "Deny", "Principal": "*",
+        "Action": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"], "Resource": "*"}]})
+    vault_arn = f"arn:aws:backup:{WEST}:{demo.account}:backup-vault:payments-dr"
+
+    def access_policy(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if region == WEST and params.get("BackupVaultName") == "payments-dr":
+            return {"BackupVaultName": "payments-dr", "BackupVaultArn": vault_arn, "Policy": deny_delete}
+        raise FillInError("ResourceNotFoundException", "no access policy", 404)
+
+    demo.fill_in("backup", "GetBackupVaultAccessPolicy", access_policy)
+
+
+def _backup_activity(demo: DemoAccount) -> None:
+    acct = demo.account
+    orders = f"arn:aws:rds:{EAST}:{acct}:db:orders-db"
+    payments = f"arn:aws:rds:{EAST}:{acct}:db:payments-db"
+    legacy = f"arn:aws:rds:{WEST}:{acct}:db:legacy-reporting"
+    primary = f"arn:aws:backup:{EAST}:{acct}:backup-vault:payments-primary"
+    dr = f"arn:aws:backup:{WEST}:{acct}:backup-vault:payments-dr"
+    protected = {
+        EAST: [{"ResourceArn": orders, "ResourceType": "RDS", "ResourceName": "orders-db",
+                "LastBackupTime": demo.days_ago(0), "LastBackupVaultArn": primary},
+               {"ResourceArn": payments, "ResourceType": "RDS", "ResourceName": "payments-db",
+                "LastBackupTime": demo.days_ago(12), "LastBackupVaultArn": primary}],
+        WEST: [{"ResourceArn": legacy, "ResourceType": "RDS", "ResourceName": "legacy-reporting",
+                "LastBackupTime": demo.days_ago(1), "LastBackupVaultArn": dr}],
+    }
+
+    def job(job_id: str, arn: str, state: str, days: int, vault: str, message: str | None = None) -> dict[str, Any]:
+        found = {"BackupJobId": job_id, "ResourceArn": arn, "ResourceType": "RDS", "State": state,
+                 "CreationDate": demo.days_ago(days), "BackupVaultName": vault.rsplit(":", 1)[-1],
+                 "BackupVaultArn": vault}
+        if message:
+            found["StatusMessage"] = message
+        return found
+
+    jobs = {
+        EAST: [job("3f2a6c1e-demo-0001", orders, "COMPLETED", 0, primary),
+               job("3f2a6c1e-demo-0002", payments, "FAILED", 1, primary,
+                   "Unable to assume role arn:aws:iam::123456789012:role/payments-backup (it was deleted)")],
+        WEST: [job("3f2a6c1e-demo-0003", legacy, "COMPLETED", 1, dr)],
+    }
+    copies = {EAST: [{"CopyJobId": "5d1c-demo-copy-0001", "ResourceArn": orders, "ResourceType": "RDS",
+                      "SourceBackupVaultArn": primary, "DestinationBackupVaultArn": dr, "State": "COMPLETED",
+                      "CreationDate": demo.days_ago(0)}]}
+    plan_arn = f"arn:aws:backup:{EAST}:{acct}:restore-testing-plan:payments_weekly-2b1c"
+    plans = {EAST: [{"RestoreTestingPlanArn": plan_arn, "RestoreTestingPlanName": "payments_weekly",
+                     "ScheduleExpression": "cron(0 5 ? * SUN *)", "CreationTime": demo.days_ago(200),
+                     "LastExecutionTime": demo.days_ago(3)}]}
+    restores = {EAST: [{"RestoreJobId": "7e4b-demo-restore-0001", "ResourceType": "RDS", "Status": "COMPLETED",
+                        "ValidationStatus": "SUCCESSFUL", "CreationDate": demo.days_ago(3),
+                        "CompletionDate": demo.days_ago(3), "SourceResourceArn": orders}]}
+
+    def serve(key: str, table: dict[str, list[dict[str, Any]]]) -> Any:
+        return lambda params, region: {key: table.get(region, [])}
+
+    demo.fill_in("backup", "ListProtectedResources", serve("Results", protected))
+    demo.fill_in("backup", "ListBackupJobs", serve("BackupJobs", jobs))
+    demo.fill_in("backup", "ListCopyJobs", serve("CopyJobs", copies))
+    demo.fill_in("backup", "ListRestoreTestingPlans", serve("RestoreTestingPlans", plans))
+    demo.fill_in("backup", "ListRestoreJobs", serve("RestoreJobs", restores))
+
+
+def _global_tables(demo: DemoAccount) -> None:
+    """The ledger table is replicated to eu-west-1 (a global table moto lists only through this fill-in)."""
+    ledger = {"GlobalTableName": "payments-ledger",
+              "ReplicationGroup": [{"RegionName": EAST}, {"RegionName": WEST}]}
+    demo.fill_in("dynamodb", "ListGlobalTables",
+                 lambda params, region: {"GlobalTables": [ledger] if region in (EAST, WEST) else []})
