@@ -9,7 +9,7 @@ from botocore.stub import Stubber
 from moto.iam.models import iam_backends
 
 from tests.conftest import ACCOUNT
-from tests.helpers import by_resource
+from tests.helpers import assert_denied, by_resource, deny
 
 CHECK = "iam.roles_used"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -47,12 +47,57 @@ def test_used_idle_new_and_service_linked_roles(aws, scan):
     assert by_resource(lenient, "role/idle").status == "pass"
 
 
-def test_denied_is_not_assessed(aws, scan):
+def test_break_glass_and_incident_roles_are_unused_by_design(aws, scan):
+    iam = aws.client("iam")
+    _role(iam, "break-glass-admin", created_days_ago=400, used_days_ago=None)
+    _role(iam, "IncidentResponder", created_days_ago=300, used_days_ago=200)
+    _role(iam, "forgotten", created_days_ago=300, used_days_ago=200)
+
+    result = scan([CHECK])
+    custom = scan([CHECK], options={CHECK: {"unused_by_design_pattern": "(?i)nothing-matches"}})
+
+    glass = by_resource(result, "role/break-glass-admin")
+    assert glass.status == "pass" and "unused by design" in glass.message
+    assert glass.evidence.observed["unused_by_design"] is True
+    assert by_resource(result, "role/IncidentResponder").status == "pass"
+    assert by_resource(result, "role/forgotten").status == "fail"
+    assert by_resource(custom, "role/break-glass-admin").status == "fail"
+
+
+def test_identity_center_roles_are_left_to_identity_center(aws, scan):
+    iam = aws.client("iam")
+    iam.create_role(RoleName="AWSReservedSSO_ReadOnly_0123456789abcdef", AssumeRolePolicyDocument=TRUST,
+                    Path="/aws-reserved/sso.amazonaws.com/")
+    backend = iam_backends[ACCOUNT]["global"]
+    role = next(r for r in backend.roles.values() if r.name.startswith("AWSReservedSSO_"))
+    role.create_date = datetime.now(UTC) - timedelta(days=400)
+    _role(iam, "idle", created_days_ago=400, used_days_ago=100)
+
+    result = scan([CHECK])
+
+    assert not [f for f in result.findings if "AWSReservedSSO_" in f.resource]
+    assert by_resource(result, "role/idle").status == "fail"
+
+
+def test_unknown_creation_and_last_use_is_not_assessed(aws, scan):
+    role = {"RoleName": "mystery", "Arn": f"arn:aws:iam::{ACCOUNT}:role/mystery", "Path": "/",
+            "RoleId": "AROAEXAMPLEEXAMPLE01"}
+
     def prepare(target):
         stub = Stubber(target.collector.client("iam", "us-east-1"))
-        stub.add_client_error("get_account_authorization_details", "AccessDenied", "denied", 403)
+        stub.add_response("get_account_authorization_details", {
+            "UserDetailList": [], "GroupDetailList": [], "RoleDetailList": [role], "Policies": [],
+            "IsTruncated": False})
         stub.activate()
 
-    result = scan([CHECK], prepare=prepare)
-    assert [f.status.value for f in result.findings] == ["not_assessed"]
-    assert result.findings[0].missing_permission == "iam:GetAccountAuthorizationDetails"
+    (finding,) = scan([CHECK], prepare=prepare).findings
+
+    assert finding.status == "not_assessed" and finding.resource == role["Arn"]
+    assert "neither its creation nor its last use" in finding.message
+
+
+def test_denied_is_not_assessed(aws, scan):
+    result = scan([CHECK], prepare=deny("iam", "get_account_authorization_details", code="AccessDenied",
+                                        status=403))
+    assert len(result.findings) == 1
+    assert_denied(result, "iam:GetAccountAuthorizationDetails")
