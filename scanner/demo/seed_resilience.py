@@ -20,6 +20,8 @@ def seed(demo: DemoAccount) -> None:
     _vaults(demo)
     _backup_activity(demo)
     _global_tables(demo)
+    _fis_guardrail(demo)
+    _incident_manager(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -102,3 +104,56 @@ def _global_tables(demo: DemoAccount) -> None:
               "ReplicationGroup": [{"RegionName": EAST}, {"RegionName": WEST}]}
     demo.fill_in("dynamodb", "ListGlobalTables",
                  lambda params, region: {"GlobalTables": [ledger] if region in (EAST, WEST) else []})
+
+
+def _fis_guardrail(demo: DemoAccount) -> None:
+    """A checkout latency drill that stops itself on the front door's 5xx alarm (the older templates do not)."""
+    alarm = f"arn:aws:cloudwatch:{EAST}:{demo.account}:alarm:payments-alb-5xx"
+    demo.client("fis", EAST).create_experiment_template(
+        clientToken="payments-latency-drill", description="payments: add latency to the ledger dependency",
+        roleArn=f"arn:aws:iam::{demo.account}:role/fis-experiments",
+        stopConditions=[{"source": "aws:cloudwatch:alarm", "value": alarm}], targets={},
+        actions={"wait": {"actionId": "aws:fis:wait", "parameters": {"duration": "PT5M"}}})
+
+
+def _incident_manager(demo: DemoAccount) -> None:
+    """Two response plans (one starts a runbook) and two resolved incidents (one analysed)."""
+    acct = demo.account
+    plans = {"payments-outage": [{"ssmAutomation": {"documentName": "Payments-Investigate-Outage",
+                                                    "roleArn": f"arn:aws:iam::{acct}:role/incident-automation"}}],
+             "legacy-batch-late": []}
+
+    def plan_arn(name: str) -> str:
+        return f"arn:aws:ssm-incidents::{acct}:response-plan/{name}"
+
+    def get_plan(params: dict[str, Any], region: str) -> dict[str, Any]:
+        name = str(params.get("arn", "")).rsplit("/", 1)[-1]
+        if name not in plans:
+            raise FillInError("ResourceNotFoundException", "no such response plan", 404)
+        return {"arn": plan_arn(name), "name": name, "actions": plans[name],
+                "incidentTemplate": {"title": name, "impact": 2}}
+
+    incidents = [("3c5e-demo-ledger-latency", "Ledger writes slow", 20, True),
+                 ("8a1f-demo-batch-missed", "Nightly settlement batch missed its window", 45, False)]
+
+    def record_arn(rid: str) -> str:
+        return f"arn:aws:ssm-incidents::{acct}:incident-record/payments-outage/{rid}"
+
+    def related(params: dict[str, Any], region: str) -> dict[str, Any]:
+        rid = str(params.get("incidentRecordArn", "")).rsplit("/", 1)[-1]
+        items: list[dict[str, Any]] = [{"identifier": {"type": "METRIC", "value": {
+            "arn": f"arn:aws:cloudwatch:{EAST}:{acct}:alarm:payments-alb-5xx"}}, "title": "front door 5xx"}]
+        if any(r == rid and analysed for r, _, _, analysed in incidents):
+            items.append({"identifier": {"type": "ANALYSIS", "value": {
+                "arn": f"arn:aws:ssm:{EAST}:{acct}:opsitem/oi-0a1b2c3d4e5f"}}, "title": "Ledger latency analysis"})
+        return {"relatedItems": items}
+
+    demo.fill_in("ssm-incidents", "ListResponsePlans", lambda params, region: {"responsePlanSummaries": [
+        {"arn": plan_arn(n), "name": n} for n in plans]})
+    demo.fill_in("ssm-incidents", "GetResponsePlan", get_plan)
+    demo.fill_in("ssm-incidents", "ListIncidentRecords", lambda params, region: {"incidentRecordSummaries": [
+        {"arn": record_arn(rid), "title": title, "status": "RESOLVED", "impact": 2,
+         "creationTime": demo.days_ago(days), "resolvedTime": demo.days_ago(days - 1),
+         "incidentRecordSource": {"createdBy": f"arn:aws:iam::{acct}:role/on-call", "source": "aws.cloudwatch"}}
+        for rid, title, days, _ in incidents]})
+    demo.fill_in("ssm-incidents", "ListRelatedItems", related)
