@@ -17,9 +17,9 @@ from reports.view import ReportView, build_view
 from scanner.fsutil import atomic_write
 
 __all__ = [
-    "FORMAT_FILES", "MdSafe", "ReportView", "anchor", "base_css", "build_view", "content_security_policy",
-    "csp_hash", "csv_safe", "findings_csv", "md_escape", "one_line", "register_csv", "render_html",
-    "render_markdown", "render_reports", "report_files", "write_csv",
+    "FORMAT_FILES", "OUTPUT_FORMATS", "MdSafe", "ReportView", "anchor", "base_css", "build_view",
+    "content_security_policy", "csp_hash", "csv_safe", "findings_csv", "md_escape", "one_line", "register_csv",
+    "render_html", "render_markdown", "render_reports", "report_files", "write_csv",
 ]
 
 # Output files per --format name ("csv" is both CSV files); scan.json ("json") is the scanner's.
@@ -28,6 +28,8 @@ FORMAT_FILES = {
     "md": ("report.md",),
     "csv": ("findings.csv", "risk-register.csv"),
 }
+# Every --format name a scan, ``show`` and ``report`` accept, in the order they are listed.
+OUTPUT_FORMATS = ("json", *FORMAT_FILES)
 _RENDER = {
     "report.html": render_html,
     "report.md": render_markdown,

@@ -6,7 +6,7 @@ import argparse
 import time
 import warnings
 
-from scanner.cli.commands.scan import add_scan_options, options_from_args
+from scanner.cli.options import add_scan_options, options_from_args
 from scanner.errors import UsageError
 
 ORDER = 20

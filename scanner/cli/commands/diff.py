@@ -7,22 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from scanner.cli.commands.history import add_db_option
+from scanner.cli.options import add_report_options
 from scanner.errors import UsageError
 from scanner.fsutil import atomic_write
 from scanner.history import History, load_document_file, open_history, resolve_db, scan_id_for
 
 ORDER = 60
-
-
-def add_report_options(p: argparse.ArgumentParser) -> None:
-    """``--format``, ``--out`` and ``--fail-on-new``, shared by ``diff`` and ``drift``."""
-    p.add_argument("--format", choices=("md", "html", "json"),
-                   help="report format (default: from --out's suffix, else md)")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (default: standard output)")
-    p.add_argument("--fail-on-new", choices=("critical", "high", "medium", "low"), metavar="SEVERITY",
-                   help="exit 1 when a new failure of this severity or worse appeared (high, medium, low)")
-    add_db_option(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

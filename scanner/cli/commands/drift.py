@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from scanner.cli.commands.diff import add_report_options, emit
+from scanner.cli.commands.diff import emit
+from scanner.cli.options import add_report_options
 from scanner.errors import UsageError
 from scanner.history import open_history
 

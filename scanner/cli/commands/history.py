@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from scanner.cli.options import add_db_option
 from scanner.history import open_history
 
 ORDER = 40
-
-
-def add_db_option(p: argparse.ArgumentParser) -> None:
-    """``--db``, shared by the history commands."""
-    p.add_argument("--db", type=Path, metavar="PATH",
-                   help="history database (default: $WA_SCAN_DB, else wa-scan.db in the user data directory)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,7 +6,7 @@ import argparse
 import re
 import sys
 
-from scanner.cli.commands.history import add_db_option
+from scanner.cli.options import add_db_option
 from scanner.errors import UsageError
 from scanner.history import open_history
 

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from reports import OUTPUT_FORMATS
+from scanner.cli.options import parse_formats
 from scanner.errors import UsageError
 
 ORDER = 40
-FORMATS = ("html", "md", "csv", "json")
 DEFAULT_FORMATS = "html,md,csv"
 # The scan.json major version this renderer understands.
 SCHEMA_MAJOR = 1
@@ -33,22 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="DIR", help="write the reports into DIR (default: the directory "
                    "of SCAN.json)")
     p.add_argument("--format", default=DEFAULT_FORMATS, metavar="LIST",
-                   help=f"outputs, comma-separated from {','.join(FORMATS)} (default: {DEFAULT_FORMATS}; "
+                   help=f"outputs, comma-separated from {','.join(OUTPUT_FORMATS)} (default: {DEFAULT_FORMATS}; "
                         "csv is findings.csv and risk-register.csv; json copies scan.json into --out)")
     p.add_argument("--force", action="store_true", help="replace report files already in --out")
     p.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
     p.set_defaults(func=run)
-
-
-def parse_formats(value: str) -> list[str]:
-    """``html,md`` -> ``["html", "md"]``; unknown or empty lists raise ``UsageError``."""
-    formats = [f.strip() for f in value.split(",") if f.strip()]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise UsageError(f"--format: unknown output {bad[0]!r}; choose from {', '.join(FORMATS)}")
-    if not formats:
-        raise UsageError("--format: name at least one output")
-    return list(dict.fromkeys(formats))
 
 
 def load_scan(path: Path) -> dict[str, Any]:
@@ -106,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from reports import render_reports, report_files
     from scanner.fsutil import atomic_write
 
-    formats = parse_formats(args.format)
+    formats = parse_formats(args.format, require_one=True)
     doc = load_scan(args.scan)
     out: Path = args.out if args.out is not None else args.scan.parent
     copy_json = "json" in formats and not _same_dir(args.scan.parent, out)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from scanner.cli.commands.history import add_db_option
+from scanner.cli.options import add_db_option
 from scanner.errors import UsageError
 from scanner.history import open_history
 

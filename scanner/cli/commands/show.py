@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from scanner.cli.commands.history import add_db_option
+from reports import OUTPUT_FORMATS
+from scanner.cli.options import add_db_option, parse_formats
 from scanner.errors import UsageError
 from scanner.fsutil import write_json
 from scanner.history import open_history
 
 ORDER = 45
-FORMATS = ("json", "html", "md", "csv")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scan", nargs="?", default="latest", metavar="SCAN_ID",
                    help="scan id (or a unique prefix, or 'latest'; default: latest)")
     p.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: ./wa-scan-results/SCAN_ID/)")
-    p.add_argument("--format", default="json,html,md,csv", metavar="LIST",
-                   help=f"outputs, comma-separated from {','.join(FORMATS)} (scan.json is always written)")
+    p.add_argument("--format", default=",".join(OUTPUT_FORMATS), metavar="LIST",
+                   help=f"outputs, comma-separated from {','.join(OUTPUT_FORMATS)} (scan.json is always written)")
     p.add_argument("--force", action="store_true", help="overwrite results already in --out")
     add_db_option(p)
     p.set_defaults(func=run)
@@ -34,10 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the scan and write its files."""
-    formats = [f for f in args.format.split(",") if f]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise UsageError(f"--format: unknown output {bad[0]!r}; choose from {', '.join(FORMATS)}")
+    formats = parse_formats(args.format)
     with open_history(args.db, create=False) as history:
         scan_id = history.resolve(args.scan)
         doc = history.load(scan_id)
