@@ -18,6 +18,7 @@ _PREFIX = {
     "sso-admin": "sso",
     "stepfunctions": "states",
     "resourcegroupstaggingapi": "tag",
+    "service-quotas": "servicequotas",
     "logs": "logs",
 }
 

@@ -8,6 +8,7 @@ legacy estate in eu-west-1 is backed up but has never been restored. Reads moto 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from scanner.demo import DemoAccount, FillInError
@@ -22,6 +23,7 @@ def seed(demo: DemoAccount) -> None:
     _global_tables(demo)
     _fis_guardrail(demo)
     _incident_manager(demo)
+    _quotas(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -157,3 +159,38 @@ def _incident_manager(demo: DemoAccount) -> None:
          "incidentRecordSource": {"createdBy": f"arn:aws:iam::{acct}:role/on-call", "source": "aws.cloudwatch"}}
         for rid, title, days, _ in incidents]})
     demo.fill_in("ssm-incidents", "ListRelatedItems", related)
+
+
+# The On-Demand vCPU quota and its AWS/Usage metric (Service Quotas console, quota L-1216C47A).
+_VCPU = {"ServiceCode": "ec2", "QuotaCode": "L-1216C47A", "Adjustable": True,
+         "QuotaName": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+         "UsageMetric": {"MetricNamespace": "AWS/Usage", "MetricName": "ResourceCount", "MetricDimensions": {
+             "Class": "Standard/OnDemand", "Resource": "vCPU", "Service": "EC2", "Type": "Resource"},
+             "MetricStatisticRecommendation": "Maximum"}}
+
+
+def _quotas(demo: DemoAccount) -> None:
+    """us-east-1 runs at 30 of 32 On-Demand vCPUs (a failover would not fit); eu-west-1 has room.
+
+    Only us-east-1 alarms on quota usage.
+    """
+    values = {EAST: (32.0, 30.0), WEST: (64.0, 8.0)}
+
+    def get_quota(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if (params.get("ServiceCode"), params.get("QuotaCode")) != ("ec2", "L-1216C47A") or region not in values:
+            raise FillInError("NoSuchResourceException", "quota not applicable here", 404)
+        return {"Quota": {**_VCPU, "Value": values[region][0],
+                          "QuotaArn": f"arn:aws:servicequotas:{region}:{demo.account}:ec2/L-1216C47A"}}
+
+    demo.fill_in("service-quotas", "GetServiceQuota", get_quota)
+    dimensions = [{"Name": k, "Value": v} for k, v in sorted(_VCPU["UsageMetric"]["MetricDimensions"].items())]
+    for region, (_, used) in values.items():
+        demo.client("cloudwatch", region).put_metric_data(Namespace="AWS/Usage", MetricData=[
+            {"MetricName": "ResourceCount", "Dimensions": dimensions, "Value": value,
+             "Timestamp": demo.days_ago(0) - timedelta(hours=hours)}
+            for hours, value in ((1, used), (3, used - 2), (6, used / 2))])
+    topic = f"arn:aws:sns:{EAST}:{demo.account}:payments-on-call"
+    demo.client("cloudwatch", EAST).put_metric_alarm(
+        AlarmName="ec2-vcpu-quota-80pct", Namespace="AWS/Usage", MetricName="ResourceCount", Dimensions=dimensions,
+        Statistic="Maximum", Period=300, EvaluationPeriods=1, Threshold=25.6,
+        ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
