@@ -56,6 +56,24 @@ def bucket_public_access_block(ctx: CheckContext, bucket: dict[str, Any]) -> dic
     return {key: bool(config.get(key)) for key in BPA_KEYS}
 
 
+def bucket_object_ownership(ctx: CheckContext, bucket: dict[str, Any]) -> str | None:
+    """A bucket's Object Ownership setting (``BucketOwnerEnforced`` disables ACLs), ``None`` when it has none.
+
+    One GetBucketOwnershipControls per bucket and scan, shared through the collector by every check that asks
+    (whether ACLs can grant anything decides both public exposure and which ACL reads are worth making).
+    No ownership controls means ACLs are enabled, as on every bucket created before April 2023.
+    """
+    answer = ctx.call("s3", "GetBucketOwnershipControls", region=bucket["Region"], Bucket=bucket["Name"],
+                      absent=("OwnershipControlsNotFoundError",))
+    rules = ((answer or {}).get("OwnershipControls") or {}).get("Rules") or [{}]
+    return rules[0].get("ObjectOwnership")
+
+
+def acls_disabled(ctx: CheckContext, bucket: dict[str, Any]) -> bool:
+    """True when the bucket's Object Ownership is BucketOwnerEnforced: S3 ignores every bucket and object ACL."""
+    return bucket_object_ownership(ctx, bucket) == "BucketOwnerEnforced"
+
+
 def bucket_policy(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, Any] | None:
     """A bucket's policy document, parsed; ``None`` when the bucket has no policy.
 
