@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from checks._ec2 import instance_arn, instances
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
@@ -84,19 +85,52 @@ def _tags(items: list[dict[str, str]] | None) -> dict[str, str]:
 Store = tuple[str, str, dict[str, str], dict[str, Any]]
 
 
+def _instances_by_id(ctx: CheckContext) -> dict[str, tuple[str, dict[str, str]]]:
+    """Instance id -> (ARN, tags) for the region's instances (the shared DescribeInstances read)."""
+    states = ("pending", "running", "stopping", "stopped", "shutting-down")
+    return {inst["InstanceId"]: (instance_arn(ctx, inst["InstanceId"]), _tags(inst.get("Tags")))
+            for inst in instances(ctx, states=states)}
+
+
+def _clusters_by_id(ctx: CheckContext, need_tags: bool) -> dict[str, tuple[str, dict[str, str]]]:
+    """Aurora cluster id -> (ARN, tags); tags are read only when a selection could match on them."""
+    if not need_tags:
+        return {}
+    return {c["DBClusterIdentifier"]: (c["DBClusterArn"], _tags(c.get("TagList")))
+            for c in ctx.call("rds", "DescribeDBClusters").get("DBClusters", [])}
+
+
 def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[str, NotAssessed]]:
-    """(kind, ARN, tags, native-backup facts) for every data store, or (service, why) for a kind that
-    could not be listed."""
+    """(kind, ARN, tags, facts) for every data store, or (service, why) for a kind that could not be listed.
+
+    ``facts["via"]`` lists (ARN, tags) of the resource a backup plan may select instead of the store itself:
+    the instance an EBS volume is attached to (an EC2 backup includes its volumes), the Aurora cluster an
+    instance belongs to (Aurora is backed up per cluster).
+    """
     try:
-        for vol in ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", []):
-            yield "EBS volume", ctx.arn("ec2", f"volume/{vol['VolumeId']}"), _tags(vol.get("Tags")), {}
+        volumes = ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", [])
+        attached = [a.get("InstanceId") for v in volumes for a in v.get("Attachments") or [] if a.get("InstanceId")]
+        by_instance = _instances_by_id(ctx) if attached else {}
+        for vol in volumes:
+            via = []
+            for attachment in vol.get("Attachments") or []:
+                iid = attachment.get("InstanceId")
+                if iid:
+                    via.append(by_instance.get(iid, (instance_arn(ctx, iid), {})))
+            yield "EBS volume", ctx.arn("ec2", f"volume/{vol['VolumeId']}"), _tags(vol.get("Tags")), {"via": via}
     except NotAssessed as exc:
         yield "ec2", exc
     try:
-        for db in ctx.call("rds", "DescribeDBInstances").get("DBInstances", []):
+        databases = ctx.call("rds", "DescribeDBInstances").get("DBInstances", [])
+        clusters = _clusters_by_id(ctx, need_tags) if any(db.get("DBClusterIdentifier") for db in databases) else {}
+        for db in databases:
             retention = db.get("BackupRetentionPeriod", 0)
+            cluster = db.get("DBClusterIdentifier")
+            via = [clusters.get(cluster, (ctx.arn("rds", f"cluster:{cluster}"), {}))] if cluster else []
             yield "RDS instance", db["DBInstanceArn"], _tags(db.get("TagList")), {
-                "backup_retention_days": retention, "native": retention > 0}
+                "backup_retention_days": retention, "native": retention > 0, "via": via,
+                "db_cluster": cluster, "native_replicated_to_another_region":
+                    bool(db.get("DBInstanceAutomatedBackupsReplications"))}
     except NotAssessed as exc:
         yield "rds", exc
     try:
@@ -105,8 +139,8 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
             backups = ctx.call("dynamodb", "DescribeContinuousBackups", TableName=table)
             pitr = backups["ContinuousBackupsDescription"].get("PointInTimeRecoveryDescription", {})
             enabled = pitr.get("PointInTimeRecoveryStatus") == "ENABLED"
-            tags = _tags(ctx.call("dynamodb", "ListTagsOfResource", ResourceArn=arn).get("Tags")) \
-                if need_tags and not enabled else {}
+            # Tags even with PITR on: whether AWS Backup also covers the table decides what it can recover from.
+            tags = _tags(ctx.call("dynamodb", "ListTagsOfResource", ResourceArn=arn).get("Tags")) if need_tags else {}
             yield "DynamoDB table", arn, tags, {"point_in_time_recovery": enabled, "native": enabled}
     except NotAssessed as exc:
         yield "dynamodb", exc
@@ -124,14 +158,20 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
     service="backup",
     severity="high",
     description="""Every EBS volume, RDS instance, DynamoDB table and EFS file system is assigned to an AWS
-        Backup plan (by ARN, by tag or by wildcard), or has its own native backup (RDS automated backups
-        with a retention above zero, DynamoDB point-in-time recovery).""",
+        Backup plan (by ARN, by tag or by wildcard, directly or through the EC2 instance a volume is
+        attached to or the Aurora cluster an instance belongs to), or has its own native backup (RDS
+        automated backups with a retention above zero, DynamoDB point-in-time recovery). Native backups
+        count as backups taken automatically, but they restore only in the same account and region:
+        observed protection ("aws_backup" or "native") and recovers_outside_account_or_region say so, for
+        the questions about cross-region and cross-account recovery, which only copies answer (see
+        backup.cross_region_copies).""",
     remediation="""Create an AWS Backup plan whose selection assigns resources by tag (for example
         backup=daily) and tag every data store; enable point-in-time recovery on DynamoDB tables and keep
         RDS backup retention above zero.""",
     reads=["backup:ListBackupPlans", "backup:ListBackupSelections", "backup:GetBackupSelection",
-           "ec2:DescribeVolumes", "rds:DescribeDBInstances", "dynamodb:ListTables",
-           "dynamodb:DescribeContinuousBackups", "dynamodb:ListTagsOfResource", "efs:DescribeFileSystems"],
+           "ec2:DescribeVolumes", "ec2:DescribeInstances", "rds:DescribeDBInstances", "rds:DescribeDBClusters",
+           "dynamodb:ListTables", "dynamodb:DescribeContinuousBackups", "dynamodb:ListTagsOfResource",
+           "efs:DescribeFileSystems"],
 )
 def resources_protected(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per data store in the region."""
@@ -142,14 +182,34 @@ def resources_protected(ctx: CheckContext) -> Iterator[Finding]:
             service, why = item
             yield ctx.not_assessed(ctx.account_resource(service), why)
             continue
-        kind, arn, tags, native = item
+        kind, arn, tags, facts = item
         covering = [f"{s.plan}/{s.name}" for s in plans if s.covers(arn, tags)]
-        observed = {"resource_type": kind, "backup_selections": covering,
-                    **{k: v for k, v in native.items() if k != "native"}}
+        through = None
+        for parent_arn, parent_tags in facts.get("via", []):
+            if covering:
+                break
+            covering = [f"{s.plan}/{s.name}" for s in plans if s.covers(parent_arn, parent_tags)]
+            through = parent_arn if covering else None
+        native = bool(facts.get("native"))
+        protection = "aws_backup" if covering else "native" if native else None
+        observed = {"resource_type": kind, "backup_selections": covering, "covered_through": through,
+                    "protection": protection,
+                    # AWS Backup can copy to other regions and accounts (backup.cross_region_copies checks that);
+                    # native backups stay where the data is, apart from RDS cross-region backup replication.
+                    "recovers_outside_account_or_region":
+                        None if covering else bool(facts.get("native_replicated_to_another_region")),
+                    **{k: v for k, v in facts.items() if k not in ("native", "via")}}
         name = arn.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
         if covering:
-            yield ctx.passed(arn, f"{kind} {name} is in backup plan selection {covering[0]}", observed)
-        elif native.get("native"):
-            yield ctx.passed(arn, f"{kind} {name} has native backups but no AWS Backup plan", observed)
+            parent = ""
+            if through:
+                what = "instance" if kind == "EBS volume" else "cluster"
+                parent = f" through the {what} it belongs to ({through.rsplit('/', 1)[-1].rsplit(':', 1)[-1]})"
+                if kind == "EBS volume":
+                    parent = f", attached to instance {through.rsplit('/', 1)[-1]} which the selection covers"
+            yield ctx.passed(arn, f"{kind} {name} is in backup plan selection {covering[0]}{parent}", observed)
+        elif native:
+            yield ctx.passed(arn, f"{kind} {name} has native backups but no AWS Backup plan; they restore in "
+                             "this account and region only", observed)
         else:
             yield ctx.failed(arn, f"{kind} {name} is in no backup plan and has no native backup", observed)

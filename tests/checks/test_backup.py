@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
-from tests.helpers import by_resource
+from tests.helpers import assert_denied, by_resource, deny
 
 CHECK = "backup.resources_protected"
 ROLE = "arn:aws:iam::123456789012:role/backup"
@@ -89,16 +89,74 @@ def test_wildcard_selection_with_exclusion(aws, scan):
 def test_backup_denied_is_not_assessed_never_pass(aws, scan):
     _seed(aws)
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("backup", "us-east-1"))
-        stub.add_client_error("list_backup_plans", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    result = scan([CHECK], prepare=deny("backup", "list_backup_plans"))
+
+    assert_denied(result, "backup:ListBackupPlans")
+    assert len(result.findings) == 1 and not result.partial
+
+
+def _instance_with_volume(aws, tags: list[dict] | None = None) -> tuple[str, str]:
+    ec2 = aws.client("ec2", region_name="us-east-1")
+    image = ec2.register_image(Name="app-img", RootDeviceName="/dev/xvda")["ImageId"]
+    spec = [{"ResourceType": "instance", "Tags": tags}] if tags else []
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, Placement={"AvailabilityZone": "us-east-1a"},
+                                 TagSpecifications=spec)["Instances"][0]["InstanceId"]
+    volume = ec2.create_volume(AvailabilityZone="us-east-1a", Size=20)["VolumeId"]
+    ec2.attach_volume(VolumeId=volume, InstanceId=instance, Device="/dev/sdf")
+    return instance, volume
+
+
+def test_volume_of_an_instance_selected_by_arn_or_tag_is_covered(aws, scan):
+    by_arn, arn_volume = _instance_with_volume(aws)
+    _, tag_volume = _instance_with_volume(aws, tags=[{"Key": "backup", "Value": "daily"}])
+    _, bare_volume = _instance_with_volume(aws)
+    prepare = _stub_backup([
+        {"Resources": [f"arn:aws:ec2:us-east-1:123456789012:instance/{by_arn}"]},
+        {"Resources": [], "ListOfTags": [
+            {"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}]}])
 
     result = scan([CHECK], prepare=prepare)
 
-    assert [f.status.value for f in result.findings] == ["not_assessed"]
-    assert result.findings[0].missing_permission == "backup:ListBackupPlans"
-    assert not result.partial
+    through_arn = by_resource(result, arn_volume)
+    assert through_arn.status == "pass" and through_arn.evidence.observed["backup_selections"] == ["plan0/sel0"]
+    assert through_arn.evidence.observed["covered_through"] == f"arn:aws:ec2:us-east-1:123456789012:instance/{by_arn}"
+    assert "attached to instance" in through_arn.message
+    assert by_resource(result, tag_volume).status == "pass"
+    assert by_resource(result, bare_volume).status == "fail"
+
+
+def test_aurora_instance_selected_through_its_cluster_is_covered(aws, scan):
+    rds = aws.client("rds", region_name="us-east-1")
+    rds.create_db_cluster(DBClusterIdentifier="orders", Engine="aurora-postgresql", MasterUsername="admin1",
+                          MasterUserPassword="password123", Tags=[{"Key": "backup", "Value": "daily"}])
+    rds.create_db_instance(DBInstanceIdentifier="orders-1", DBInstanceClass="db.r6g.large",
+                           Engine="aurora-postgresql", DBClusterIdentifier="orders")
+    cluster_arn = "arn:aws:rds:us-east-1:123456789012:cluster:orders"
+
+    by_arn = scan([CHECK], prepare=_stub_backup([{"Resources": [cluster_arn]}]))
+    by_tag = scan([CHECK], prepare=_stub_backup([{"Resources": [], "ListOfTags": [
+        {"ConditionType": "STRINGEQUALS", "ConditionKey": "backup", "ConditionValue": "daily"}]}]))
+
+    for result in (by_arn, by_tag):
+        member = by_resource(result, "db:orders-1")
+        assert member.status == "pass" and member.evidence.observed["backup_selections"] == ["plan0/sel0"]
+        assert member.evidence.observed["covered_through"] == cluster_arn
+        assert member.evidence.observed["protection"] == "aws_backup"
+
+
+def test_native_backups_recover_only_in_the_same_account_and_region(aws, scan):
+    _seed(aws)
+
+    result = scan([CHECK], prepare=_stub_backup([]))
+
+    rds = by_resource(result, "db:with-backups")
+    assert rds.status == "pass" and rds.evidence.observed["protection"] == "native"
+    assert rds.evidence.observed["recovers_outside_account_or_region"] is False
+    assert "this account and region" in rds.message
+    pitr = by_resource(result, "table/pitr-on")
+    assert pitr.evidence.observed["protection"] == "native"
+    assert pitr.evidence.observed["recovers_outside_account_or_region"] is False
+    assert by_resource(result, "db:no-backups").evidence.observed["protection"] is None
 
 
 def test_selection_condition_semantics():
