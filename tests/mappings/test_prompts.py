@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mappings.catalog import load_lens, parse_lens
+from mappings.errors import MappingError
 from mappings.prompts import load_prompts, parse_prompts, prompts_path
-from scanner.errors import UsageError
 from tests.mappings.conftest import DATA, TINY
 
 
@@ -71,7 +71,7 @@ def test_prompts_parse_for_a_small_lens(tiny):
     ('[[prompt]]\nchoice = "a"\n', r"unknown top-level key\(s\) prompt"),
 ])
 def test_a_bad_prompts_file_is_an_error_naming_the_entry(tiny, text, message):
-    with pytest.raises(UsageError, match=r"prompts tiny-prompts.toml: " + message):
+    with pytest.raises(MappingError, match=r"prompts tiny-prompts.toml: " + message):
         parse_prompts(text, "tiny-prompts.toml", tiny)
 
 
@@ -85,7 +85,7 @@ def test_a_custom_lens_finds_its_prompts_beside_it_or_has_none(tmp_path: Path):
     prompts = load_prompts(lens)
     assert set(prompts) == set(choices)
     (tmp_path / "acme-prompts.toml").write_text("".join(_entry(c) for c in choices[1:]))
-    with pytest.raises(UsageError, match=rf"acme-prompts.toml: no entry for 1 choice\(s\) .*{choices[0]}"):
+    with pytest.raises(MappingError, match=rf"acme-prompts.toml: no entry for 1 choice\(s\) .*{choices[0]}"):
         load_prompts(lens)
 
 
@@ -97,3 +97,18 @@ def test_a_lens_file_in_the_catalogue_format_uses_its_own_prompts_file(tmp_path:
     (tmp_path / "tiny-prompts.toml").write_text(_tiny_text())
     assert set(load_prompts(lens)) == set("abcdef")
     assert parse_lens(TINY, "").source == "" and load_prompts(parse_lens(TINY, "")) == {}
+
+
+def test_the_demo_scan_asks_the_team_about_every_choice_without_evidence(demo_scan):
+    doc, _ = demo_scan
+    lens = load_lens()
+    assert [s["question"] for s in doc["suggestions"]] == [q.id for q in lens.questions()]
+    prompts = load_prompts(lens)
+    without_evidence = [c for s in doc["suggestions"] for c in s["choices"] if c["suggestion"] != "supported"]
+    assert without_evidence
+    for c in without_evidence:
+        p = prompts[c["choice"]]
+        assert c["human_only"] is p.human_only
+        assert c["ask"] == {"questions": list(p.ask), "artefact": p.artefact, "why": p.why}
+    unmapped = next(s for s in doc["suggestions"] if s["question"] == "evolve-ops")
+    assert unmapped["risk"] == "UNKNOWN" and all(c["ask"]["questions"] for c in unmapped["choices"])
