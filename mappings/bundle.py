@@ -4,6 +4,7 @@ commands need them."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,14 @@ class Bundle:
     graph: nx.DiGraph
 
 
-def load_bundle(lens_path: Path | None = None, mapping_path: Path | None = None) -> Bundle:
-    """Load and validate the lens and mapping (defaults when None) and build their graph."""
+def load_bundle(lens_path: Path | None = None, mapping_path: Path | None = None,
+                check_ids: Iterable[str] | None = None) -> Bundle:
+    """Load and validate the lens and mapping (defaults when None) and build their graph.
+
+    ``check_ids`` are the ids the mapping may link (see ``load_mapping``).
+    """
     lens = load_lens(lens_path)
-    mapping = load_mapping(mapping_path, lens=lens)
+    mapping = load_mapping(mapping_path, lens=lens, check_ids=check_ids)
     return Bundle(lens, mapping, build_graph(lens, mapping))
 
 

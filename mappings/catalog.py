@@ -21,8 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mappings.errors import MappingError
 from mappings.riskrules import RULE_RISKS, RiskRule, parse_condition, rule_outcome
-from scanner.errors import UsageError
 
 DEFAULT_ALIAS = "wellarchitected"
 CUSTOM_SCHEMA = "2021-11-01"
@@ -116,7 +116,7 @@ class Lens:
 def load_lens(path: Path | str | None = None) -> Lens:
     """The default lens (``path`` None, loaded once per process) or the lens in ``path``.
 
-    Raises ``UsageError`` naming the file and what is wrong with it.
+    Raises ``MappingError`` naming the file and what is wrong with it.
     """
     if path is None:
         return default_lens()
@@ -124,11 +124,11 @@ def load_lens(path: Path | str | None = None) -> Lens:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"lens {path}: cannot read ({exc.strerror or exc})") from None
+        raise MappingError(f"lens {path}: cannot read ({exc.strerror or exc})") from None
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"lens {path}: not valid JSON ({exc})") from None
+        raise MappingError(f"lens {path}: not valid JSON ({exc})") from None
     return parse_lens(data, str(path), hashlib.sha256(raw).hexdigest()[:12])
 
 
@@ -142,13 +142,13 @@ def default_lens() -> Lens:
 def parse_lens(data: Any, source: str, digest: str = "") -> Lens:
     """A ``Lens`` from parsed JSON in either supported format; ``source`` names it in errors."""
     if not isinstance(data, dict) or not isinstance(data.get("pillars"), list) or not data["pillars"]:
-        raise UsageError(f"lens {source}: expected a JSON object with a non-empty 'pillars' list")
+        raise MappingError(f"lens {source}: expected a JSON object with a non-empty 'pillars' list")
     if "schemaVersion" in data:
         return _parse_custom(data, source, digest)
     if "lens" in data:
         return _parse_catalogue(data, source)
-    raise UsageError(f"lens {source}: neither a WA Tool custom lens (no 'schemaVersion') nor a wa-scan "
-                     "catalogue (no 'lens')")
+    raise MappingError(f"lens {source}: neither a WA Tool custom lens (no 'schemaVersion') nor a wa-scan "
+                       "catalogue (no 'lens')")
 
 
 class _Where:
@@ -157,8 +157,8 @@ class _Where:
     def __init__(self, source: str) -> None:
         self.source = source
 
-    def fail(self, where: str, what: str) -> UsageError:
-        return UsageError(f"lens {self.source}: {where}: {what}")
+    def fail(self, where: str, what: str) -> MappingError:
+        return MappingError(f"lens {self.source}: {where}: {what}")
 
     def text(self, obj: dict[str, Any], key: str, where: str, limit: int | None = None) -> str:
         value = obj.get(key)

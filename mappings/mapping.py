@@ -13,7 +13,7 @@ A mapping is one or more TOML or JSON files of links::
 
 JSON files hold ``{"link": [{...}, ...]}`` or the bare list. The default mapping is every ``*.toml``
 file in ``data/wellarchitected/``. Loading validates every link against the lens and the available
-checks; a problem is a ``UsageError`` naming the file and the entry.
+checks; a problem is a ``MappingError`` naming the file and the entry.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mappings.catalog import Lens, default_lens, load_lens
-from scanner.errors import UsageError
+from mappings.errors import MappingError
 
 STRENGTHS = ("direct", "indicative")
 ON_PASS = ("supports", "silent")
@@ -90,31 +90,25 @@ def load_mapping(path: Path | str | None = None, lens: Lens | None = None,
                  check_ids: Iterable[str] | None = None) -> Mapping:
     """Load and validate a mapping: the default one (``path`` None) or a file or directory of files.
 
-    ``lens`` defaults to the default lens and ``check_ids`` to every available check
-    (``scanner.registry.discover()``, with the ids adapters emit). The default mapping for the default
-    lens is loaded once per process for a given set of check ids.
+    ``lens`` defaults to the default lens. ``check_ids`` are the ids findings can carry (the caller's
+    installed checks and the ids their adapters emit); a link to any other check is an error. None
+    leaves check ids unchecked. The default mapping for the default lens is loaded once per process
+    for a given set of check ids.
     """
     lens = lens or load_lens()
-    ids = frozenset(check_ids) if check_ids is not None else _available_check_ids()
+    ids = frozenset(check_ids) if check_ids is not None else None
     if path is None:
         if lens.custom:
-            raise UsageError(f"lens {lens.source} is a custom lens: pass --mapping FILE with links to its "
-                             "question and choice ids")
+            raise MappingError(f"lens {lens.source} is a custom lens: pass --mapping FILE with links to its "
+                               "question and choice ids")
         if lens is default_lens():
             return _default_mapping(ids)
         return _validate(_read_default(), lens, ids)
     return _validate(_read_path(Path(path)), lens, ids)
 
 
-def _available_check_ids() -> frozenset[str]:
-    # Adapters (Security Hub controls, Config rules, ...) declare the further ids they report under.
-    from scanner.registry import discover, known_check_ids
-
-    return frozenset(known_check_ids(discover()))
-
-
 @cache
-def _default_mapping(check_ids: frozenset[str]) -> Mapping:
+def _default_mapping(check_ids: frozenset[str] | None) -> Mapping:
     return _validate(_read_default(), default_lens(), check_ids)
 
 
@@ -137,20 +131,20 @@ def _read_path(path: Path) -> tuple[tuple[_Entry, ...], tuple[str, ...]]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".toml", ".json"))
         if not files:
-            raise UsageError(f"mapping {path}: directory holds no .toml or .json mapping files")
+            raise MappingError(f"mapping {path}: directory holds no .toml or .json mapping files")
     elif path.is_file():
         files = [path]
     else:
-        raise UsageError(f"mapping {path}: no such file or directory")
+        raise MappingError(f"mapping {path}: no such file or directory")
     entries: list[_Entry] = []
     for f in files:
         kind = f.suffix.lower().lstrip(".")
         if kind not in ("toml", "json"):
-            raise UsageError(f"mapping {f}: expected a .toml or .json file")
+            raise MappingError(f"mapping {f}: expected a .toml or .json file")
         try:
             text = f.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"mapping {f}: cannot read ({exc})") from None
+            raise MappingError(f"mapping {f}: cannot read ({exc})") from None
         entries.extend(_parse_text(text, str(f), kind))
     return tuple(entries), tuple(str(f) for f in files)
 
@@ -161,29 +155,30 @@ def _parse_text(text: str, name: str, kind: str) -> list[_Entry]:
         try:
             data: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise UsageError(f"mapping {name}: not valid TOML ({exc})") from None
+            raise MappingError(f"mapping {name}: not valid TOML ({exc})") from None
         lines = [text.count("\n", 0, m.start()) + 1 for m in _LINK_HEADER.finditer(text)]
     else:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise UsageError(f"mapping {name}: not valid JSON ({exc})") from None
+            raise MappingError(f"mapping {name}: not valid JSON ({exc})") from None
         lines = []
         if isinstance(data, list):
             data = {"link": data}
     if not isinstance(data, dict):
-        raise UsageError(f"mapping {name}: expected a table of [[link]] entries")
+        raise MappingError(f"mapping {name}: expected a table of [[link]] entries")
     extra = sorted(set(data) - {"link"})
     if extra:
-        raise UsageError(f"mapping {name}: unknown top-level key {extra[0]!r} (entries go in [[link]])")
+        raise MappingError(f"mapping {name}: unknown top-level key {extra[0]!r} (entries go in [[link]])")
     links = data.get("link", [])
     if not isinstance(links, list):
-        raise UsageError(f"mapping {name}: 'link' must be a list of entries")
+        raise MappingError(f"mapping {name}: 'link' must be a list of entries")
     use_lines = len(lines) == len(links)
     return [_Entry(item, name, i + 1, lines[i] if use_lines else None) for i, item in enumerate(links)]
 
 
-def _validate(read: tuple[tuple[_Entry, ...], tuple[str, ...]], lens: Lens, check_ids: frozenset[str]) -> Mapping:
+def _validate(read: tuple[tuple[_Entry, ...], tuple[str, ...]], lens: Lens,
+              check_ids: frozenset[str] | None) -> Mapping:
     entries, files = read
     problems: list[str] = []
     links: list[Link] = []
@@ -203,13 +198,13 @@ def _validate(read: tuple[tuple[_Entry, ...], tuple[str, ...]], lens: Lens, chec
         links.append(link)
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise UsageError(problems[0] + more)
+        raise MappingError(problems[0] + more)
     if not links:
-        raise UsageError(f"mapping {', '.join(files) or '(none)'}: holds no [[link]] entries")
+        raise MappingError(f"mapping {', '.join(files) or '(none)'}: holds no [[link]] entries")
     return Mapping(tuple(links), files)
 
 
-def _link(entry: _Entry, lens: Lens, check_ids: frozenset[str]) -> tuple[Link | None, str | None]:
+def _link(entry: _Entry, lens: Lens, check_ids: frozenset[str] | None) -> tuple[Link | None, str | None]:
     item = entry.data
     if not isinstance(item, dict):
         at = f" (line {entry.line})" if entry.line else ""
@@ -225,7 +220,7 @@ def _link(entry: _Entry, lens: Lens, check_ids: frozenset[str]) -> tuple[Link | 
     if bad:
         return None, f"{named}: {bad[0]!r} must be a non-empty string"
     check, qid, cid = item["check"], item["question"], item["choice"]
-    if check not in check_ids:
+    if check_ids is not None and check not in check_ids:
         return None, f"{named}: unknown check id {check!r}{_hint(check, check_ids)}"
     for key, allowed in _ALLOWED.items():
         if item[key] not in allowed:

@@ -12,7 +12,7 @@ per choice of the lens ("None of these" excluded)::
 
 ``why`` is required when ``human_only`` is true; ``ask`` holds one or two questions. Loading checks
 that every choice of the lens has an entry and that no entry names an unknown choice; a problem is a
-``UsageError`` naming the file and the entry. A custom lens without a prompts file has no prompts.
+``MappingError`` naming the file and the entry. A custom lens without a prompts file has no prompts.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mappings.catalog import DEFAULT_ALIAS, Lens
-from scanner.errors import UsageError
+from mappings.errors import MappingError
 
 DEFAULT_FILE = "wellarchitected-prompts.toml"
 REQUIRED = ("human_only", "ask", "artefact")
@@ -47,7 +47,7 @@ class Prompt:
 def load_prompts(lens: Lens) -> dict[str, Prompt]:
     """``{choice_id: Prompt}`` for every choice of ``lens``; ``{}`` for a custom lens without a prompts file.
 
-    Raises ``UsageError`` naming the file and the entry when the file is malformed, misses a choice of
+    Raises ``MappingError`` naming the file and the entry when the file is malformed, misses a choice of
     the lens or names a choice the lens does not have.
     """
     if not lens.custom and lens.alias == DEFAULT_ALIAS:
@@ -58,7 +58,7 @@ def load_prompts(lens: Lens) -> dict[str, Prompt]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"prompts {path}: cannot read ({exc})") from None
+        raise MappingError(f"prompts {path}: cannot read ({exc})") from None
     return parse_prompts(text, str(path), lens)
 
 
@@ -85,51 +85,51 @@ def parse_prompts(text: str, source: str, lens: Lens) -> dict[str, Prompt]:
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"prompts {source}: not valid TOML ({exc})") from None
+        raise MappingError(f"prompts {source}: not valid TOML ({exc})") from None
     unknown_top = sorted(set(data) - {"choice"})
     if unknown_top:
-        raise UsageError(f"prompts {source}: unknown top-level key(s) {', '.join(unknown_top)} "
-                         f"(entries are [choice.<choice id>] tables)")
+        raise MappingError(f"prompts {source}: unknown top-level key(s) {', '.join(unknown_top)} "
+                           f"(entries are [choice.<choice id>] tables)")
     entries = data.get("choice", {})
     if not isinstance(entries, dict):
-        raise UsageError(f"prompts {source}: 'choice' must be a table of [choice.<choice id>] entries")
+        raise MappingError(f"prompts {source}: 'choice' must be a table of [choice.<choice id>] entries")
     wanted = [c.id for q in lens.questions() for c in q.choices]
     known = set(wanted)
     prompts: dict[str, Prompt] = {}
     for cid, entry in entries.items():
         where = f"prompts {source}: [choice.{cid}]"
         if cid not in known:
-            raise UsageError(f"{where}: no such choice in lens {lens.alias} (a 'None of these' choice has no prompt)")
+            raise MappingError(f"{where}: no such choice in lens {lens.alias} (a 'None of these' choice has no prompt)")
         prompts[cid] = _parse_entry(cid, entry, where)
     missing = [cid for cid in dict.fromkeys(wanted) if cid not in prompts]
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise UsageError(f"prompts {source}: no entry for {len(missing)} choice(s) of lens {lens.alias}: {shown}")
+        raise MappingError(f"prompts {source}: no entry for {len(missing)} choice(s) of lens {lens.alias}: {shown}")
     return prompts
 
 
 def _parse_entry(cid: str, entry: Any, where: str) -> Prompt:
     if not isinstance(entry, dict):
-        raise UsageError(f"{where}: expected a table with {', '.join(REQUIRED)}")
+        raise MappingError(f"{where}: expected a table with {', '.join(REQUIRED)}")
     extra = sorted(set(entry) - set(KEYS))
     if extra:
-        raise UsageError(f"{where}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(KEYS)})")
+        raise MappingError(f"{where}: unknown key(s) {', '.join(extra)} (allowed: {', '.join(KEYS)})")
     absent = [k for k in REQUIRED if k not in entry]
     if absent:
-        raise UsageError(f"{where}: missing key(s) {', '.join(absent)}")
+        raise MappingError(f"{where}: missing key(s) {', '.join(absent)}")
     human_only = entry["human_only"]
     if not isinstance(human_only, bool):
-        raise UsageError(f"{where}: human_only must be true or false")
+        raise MappingError(f"{where}: human_only must be true or false")
     ask = entry["ask"]
     if (not isinstance(ask, list) or not 1 <= len(ask) <= MAX_QUESTIONS
             or not all(isinstance(a, str) and a.strip() for a in ask)):
-        raise UsageError(f"{where}: ask must be a list of one or two non-empty questions")
+        raise MappingError(f"{where}: ask must be a list of one or two non-empty questions")
     artefact = entry["artefact"]
     if not isinstance(artefact, str) or not artefact.strip():
-        raise UsageError(f"{where}: artefact must be a non-empty string")
+        raise MappingError(f"{where}: artefact must be a non-empty string")
     why = entry.get("why", "")
     if not isinstance(why, str):
-        raise UsageError(f"{where}: why must be a string")
+        raise MappingError(f"{where}: why must be a string")
     if human_only and not why.strip():
-        raise UsageError(f"{where}: human_only = true needs a 'why' (why no AWS API can show the practice)")
+        raise MappingError(f"{where}: human_only = true needs a 'why' (why no AWS API can show the practice)")
     return Prompt(cid, human_only, tuple(a.strip() for a in ask), artefact.strip(), why.strip())

@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -36,6 +36,9 @@ from mappings.graph import build_graph, checks_for_choice, checks_for_question, 
 from mappings.mapping import Mapping, load_mapping
 from mappings.prompts import load_prompts
 from mappings.riskrules import possible_outcomes
+
+if TYPE_CHECKING:
+    from scanner.model import CheckMeta
 
 DEFAULT_RULE = ("a High-risk choice contradicted through a direct link by a finding of medium severity or worse "
                 "gives HIGH; a High-risk choice contradicted only through indicative links or only by low/info "
@@ -500,27 +503,34 @@ def _lower(after: str, before: str) -> bool:
     return rank.get(after, 0) < rank.get(before, 0)
 
 
-def add_suggestions(doc: dict[str, Any], lens_path: Path | None = None, mapping_path: Path | None = None) -> None:
+def add_suggestions(doc: dict[str, Any], lens_path: Path | None = None, mapping_path: Path | None = None,
+                    checks: dict[str, CheckMeta] | None = None) -> None:
     """Add ``lens``, ``mapping``, ``suggestions``, ``improvements`` and ``improvement_bundles`` to a scan document.
 
-    A bad lens or mapping file raises ``scanner.errors.UsageError`` naming the file.
+    ``checks`` is the caller's installed checks' metadata by id: a mapping link to any other check is an
+    error, and it fills in what an older document's ``checks`` entries lack. Without it the document's
+    own ``checks`` entries are all there is (and the mapping's check ids go unchecked).
+    A bad lens or mapping file raises ``mappings.errors.MappingError`` naming the file.
     """
-    from scanner.registry import discover, known_check_ids
-
-    available = discover()
-    ran = [c["id"] for c in doc.get("checks") or []]
+    available = checks or {}
+    doc_checks = doc.get("checks") or []
+    ran = [c["id"] for c in doc_checks]
     # An adapter that ran also ran every id it reports under (one per upstream control or rule).
-    ran += [e for c in ran if c in available for e in available[c].meta.emits]
+    emitted = {c["id"]: available[c["id"]].emits if c["id"] in available else c.get("emits") or ()
+               for c in doc_checks}
+    ran += [e for c in ran for e in emitted[c]]
+    known = {i for m in available.values() for i in (m.id, *m.emits)} | set(ran) if checks is not None else None
     lens = load_lens(lens_path)
-    mapping = load_mapping(mapping_path, lens=lens, check_ids=known_check_ids(available) | set(ran))
+    mapping = load_mapping(mapping_path, lens=lens, check_ids=known)
     findings = doc.get("findings") or []
     meta: dict[str, dict[str, Any]] = {}
-    for c in doc.get("checks") or []:
-        meta[c["id"]] = {"title": c.get("title", c["id"]), "severity": c.get("severity", "")}
-    for cid, reg in available.items():
-        entry = meta.setdefault(cid, {"title": reg.meta.title, "severity": str(reg.meta.severity)})
-        entry["remediation"] = reg.meta.remediation
-        entry["effort"] = getattr(reg.meta, "effort", "medium")
+    for c in doc_checks:
+        meta[c["id"]] = {k: c[k] for k in ("remediation", "effort") if k in c}
+        meta[c["id"]].update(title=c.get("title", c["id"]), severity=c.get("severity", ""))
+    for cid, m in available.items():
+        entry = meta.setdefault(cid, {"title": m.title, "severity": str(m.severity)})
+        entry["remediation"] = m.remediation
+        entry["effort"] = getattr(m, "effort", "medium")
     doc["lens"] = lens.info()
     doc["mapping"] = mapping.info()
     doc["suggestions"] = suggest(findings, lens, mapping, checks_run=ran, prompts=load_prompts(lens))

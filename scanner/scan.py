@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from scanner.errors import UsageError
 from scanner.fsutil import write_json
-from scanner.model import Severity
+from scanner.model import CheckMeta, Severity
 from scanner.registry import discover
 from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
 from scanner.session import open_target
@@ -145,8 +145,13 @@ def build_document(result: ScanResult, opts: ScanOptions) -> dict[str, Any]:
     doc = result.to_dict()
     from mappings.suggest import add_suggestions
 
-    add_suggestions(doc, lens_path=opts.lens, mapping_path=opts.mapping)
+    add_suggestions(doc, lens_path=opts.lens, mapping_path=opts.mapping, checks=installed_checks(opts.plugins))
     return doc
+
+
+def installed_checks(plugins: bool = True) -> dict[str, CheckMeta]:
+    """Every installed check's metadata by id, as ``mappings`` and ``reports`` take it."""
+    return {cid: reg.meta for cid, reg in discover(plugins=plugins).items()}
 
 
 def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> list[Path]:

@@ -10,12 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from mappings.errors import MappingError
 from scanner.accounts.targets import AccountAccessError, AccountSpec, assume_role_session
 from scanner.collect import utcnow_iso
 from scanner.errors import UsageError, WaScanError
 from scanner.registry import discover
 from scanner.runner import SCHEMA_VERSION, run_checks, select_checks
-from scanner.scan import ScanOptions, build_document, exit_code
+from scanner.scan import ScanOptions, build_document, exit_code, installed_checks
 from scanner.session import make_session, open_target
 
 
@@ -45,7 +46,7 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions) -> dict[str, Any]:
         outcome.update(doc=doc, exit=exit_code(result, opts.fail_on))
     except AccountAccessError as exc:
         outcome.update(status="not_assessed", reason=str(exc), exit=3)
-    except WaScanError as exc:
+    except (WaScanError, MappingError) as exc:
         outcome.update(status="not_assessed", reason=str(exc), exit=3)
     return outcome
 
@@ -133,7 +134,7 @@ def merge_workload(name: str, docs: list[dict[str, Any]], opts: ScanOptions) -> 
         "checks": [{**c, "counts": dict(c["counts"])} for c in checks.values()],
         "findings": [f for d in docs for f in d["findings"]],
     }
-    add_suggestions(merged, lens_path=opts.lens, mapping_path=opts.mapping)
+    add_suggestions(merged, lens_path=opts.lens, mapping_path=opts.mapping, checks=installed_checks(opts.plugins))
     return merged
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from mappings.errors import MappingError
 from scanner import __version__
 from scanner.cli import commands as commands_pkg
 from scanner.errors import WaScanError
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     try:
         return int(args.func(args) or 0)
-    except WaScanError as exc:
+    except (WaScanError, MappingError) as exc:  # bad input of any kind: one line, no traceback
         print(f"wa-scan: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

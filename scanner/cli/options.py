@@ -31,6 +31,13 @@ def parse_formats(value: str, *, require_one: bool = False) -> list[str]:
     return formats
 
 
+def installed_check_ids(plugins: bool = True) -> set[str]:
+    """The check ids a mapping may link: every installed check's and those its adapter emits."""
+    from scanner.registry import discover, known_check_ids
+
+    return known_check_ids(discover(plugins=plugins))
+
+
 def add_db_option(p: argparse.ArgumentParser) -> None:
     """``--db``, for every command that reads or writes the history."""
     p.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
@@ -73,7 +80,7 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
 
 def options_from_args(args: argparse.Namespace) -> ScanOptions:
     """``ScanOptions`` from parsed arguments; bad values raise ``UsageError``."""
-    from scanner.registry import discover
+    from scanner.registry import discover, known_check_ids
 
     formats = tuple(parse_formats(args.format))
     if args.workers < 1 or args.max_attempts < 1:
@@ -82,12 +89,12 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
         raise UsageError(f"--lens {args.lens}: no such file")
     if args.mapping is not None and not args.mapping.exists():
         raise UsageError(f"--mapping {args.mapping}: no such file or directory")
+    available = discover(plugins=not args.no_plugins)
     if args.lens is not None or args.mapping is not None:
         # Fail before the scan, not after it: a bad lens or mapping costs nothing to find now.
         from mappings.bundle import load_bundle
 
-        load_bundle(args.lens, args.mapping)
-    available = discover(plugins=not args.no_plugins)
+        load_bundle(args.lens, args.mapping, known_check_ids(available))
     return ScanOptions(
         regions=split_list(args.region),
         check_ids=split_list(args.checks),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mappings.catalog import default_lens, load_lens
-from scanner.errors import UsageError
+from mappings.errors import MappingError
 from tests.mappings.conftest import DATA
 
 ACME = json.loads((DATA / "acme-lens.json").read_text())
@@ -80,7 +80,7 @@ def _q(lens: dict) -> dict:
 def test_bad_custom_lens_is_a_usage_error_naming_file_and_element(tmp_path, edit, message):
     path = tmp_path / "company.json"
     path.write_text(json.dumps(_broken(edit)))
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(MappingError) as err:
         load_lens(path)
     assert str(err.value).startswith(f"lens {path}: ")
     assert message in str(err.value)
@@ -94,7 +94,7 @@ def test_bad_custom_lens_is_a_usage_error_naming_file_and_element(tmp_path, edit
 def test_unreadable_lens_files(tmp_path, content, message):
     path = tmp_path / "lens.json"
     path.write_text(content)
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(MappingError, match=message):
         load_lens(path)
-    with pytest.raises(UsageError, match="cannot read"):
+    with pytest.raises(MappingError, match="cannot read"):
         load_lens(Path(tmp_path / "missing.json"))

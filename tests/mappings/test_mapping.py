@@ -7,8 +7,8 @@ import json
 import pytest
 
 from mappings.catalog import load_lens
+from mappings.errors import MappingError
 from mappings.mapping import load_mapping
-from scanner.errors import UsageError
 from scanner.registry import discover
 from tests.mappings.conftest import DATA, FAKE_CHECKS, write_mapping
 
@@ -65,7 +65,7 @@ _E = 'check = "fake.beta"\nquestion = "identities"\nchoice = "sec_identities_aud
 ])
 def test_dangling_ids_name_the_file_entry_and_line(tmp_path, entry, message):
     path, load = _load(tmp_path, GOOD + f'[[link]]\n{entry}\n{_T}\n')
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(MappingError) as err:
         load()
     text = str(err.value)
     assert text.startswith(f"mapping {path}: link #2 (line 10, check ")
@@ -93,7 +93,7 @@ def test_dangling_ids_name_the_file_entry_and_line(tmp_path, entry, message):
 ])
 def test_bad_entries_are_usage_errors(tmp_path, entry, message):
     _, load = _load(tmp_path, GOOD + f"[[link]]\n{entry}\n")
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(MappingError) as err:
         load()
     assert "link #2 (line 10, check " in str(err.value)
     assert message.replace("m.toml", str(tmp_path / "m.toml")) in str(err.value)
@@ -102,7 +102,7 @@ def test_bad_entries_are_usage_errors(tmp_path, entry, message):
 def test_all_problems_are_counted_in_one_line(tmp_path):
     bad = GOOD.replace("fake.alpha", "fake.zzz")
     _, load = _load(tmp_path, bad + bad.replace("identities_audit", "identities_unique"))
-    with pytest.raises(UsageError, match=r"link #1 .* \(and 1 more problems\)$"):
+    with pytest.raises(MappingError, match=r"link #1 .* \(and 1 more problems\)$"):
         load()
 
 
@@ -114,7 +114,7 @@ def test_all_problems_are_counted_in_one_line(tmp_path):
 ])
 def test_bad_files(tmp_path, text, message):
     _, load = _load(tmp_path, text)
-    with pytest.raises(UsageError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(MappingError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load()
 
 
@@ -128,27 +128,27 @@ def test_json_files_and_directories_load(tmp_path):
     assert [(link.check, link.file.rsplit("/", 1)[-1], link.line) for link in mapping.links] == [
         ("fake.alpha", "a.toml", 1), ("fake.beta", "b.json", None)]
     (tmp_path / "c.json").write_text(json.dumps({"link": [{**entry, "check": "fake.gone"}]}))
-    with pytest.raises(UsageError, match=r"c.json: link #1 \(check 'fake.gone'"):
+    with pytest.raises(MappingError, match=r"c.json: link #1 \(check 'fake.gone'"):
         load_mapping(tmp_path, check_ids=FAKE_CHECKS)
 
 
 def test_missing_paths_and_empty_directories(tmp_path):
-    with pytest.raises(UsageError, match="no such file or directory"):
+    with pytest.raises(MappingError, match="no such file or directory"):
         load_mapping(tmp_path / "nope.toml", check_ids=FAKE_CHECKS)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(UsageError, match="holds no .toml or .json"):
+    with pytest.raises(MappingError, match="holds no .toml or .json"):
         load_mapping(tmp_path / "empty", check_ids=FAKE_CHECKS)
     (tmp_path / "m.yaml").write_text("x: 1")
-    with pytest.raises(UsageError, match="expected a .toml or .json"):
+    with pytest.raises(MappingError, match="expected a .toml or .json"):
         load_mapping(tmp_path / "m.yaml", check_ids=FAKE_CHECKS)
 
 
 def test_a_custom_lens_needs_its_own_mapping(tmp_path):
     lens = load_lens(DATA / "acme-lens.json")
-    with pytest.raises(UsageError, match="is a custom lens: pass --mapping"):
+    with pytest.raises(MappingError, match="is a custom lens: pass --mapping"):
         load_mapping(lens=lens)
     mapping = load_mapping(DATA / "acme-mapping.toml", lens=lens)
     assert len(mapping.links) == 5
-    with pytest.raises(UsageError, match="unknown question id 'identities'"):
+    with pytest.raises(MappingError, match="unknown question id 'identities'"):
         load_mapping(write_mapping(tmp_path / "wa.toml", [("fake.alpha", "identities", "sec_identities_audit",
                                                            "part")]), lens=lens, check_ids=FAKE_CHECKS)

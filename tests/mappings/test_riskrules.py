@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mappings.catalog import parse_lens
+from mappings.errors import MappingError
 from mappings.riskrules import (
     And,
     Name,
@@ -21,7 +22,6 @@ from mappings.riskrules import (
     possible_outcomes,
     rule_outcome,
 )
-from scanner.errors import UsageError
 from tests.mappings.conftest import DATA
 
 NAMES = ("a", "b", "c")
@@ -157,5 +157,5 @@ def test_a_lens_with_a_random_condition_loads_or_gives_usage_error(text):
     broken["pillars"][0]["questions"][0]["riskRules"][1]["condition"] = text
     try:
         parse_lens(broken, "acme-lens.json")
-    except UsageError as exc:
+    except MappingError as exc:
         assert "acme-lens.json" in str(exc) and "riskRules[1]" in str(exc)

@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 
 from mappings.catalog import load_lens, parse_lens
+from mappings.errors import MappingError
 from mappings.graph import build_graph, checks_for_question
 from mappings.mapping import load_mapping
 from mappings.suggest import add_suggestions, rank_improvements, suggest
-from scanner.errors import UsageError
+from scanner.scan import installed_checks
 from tests.mappings.conftest import DATA, FAKE_CHECKS, findings, write_mapping
 
 ALL = sorted(FAKE_CHECKS)
@@ -224,7 +225,7 @@ def _doc(fs: list[dict[str, Any]], ran: list[str]) -> dict[str, Any]:
 def test_add_suggestions_fills_the_fixed_document_keys():
     ran = ["guardduty.enabled", "iam.access_keys_rotated"]
     doc = _doc(findings("guardduty.enabled", "fail") + findings("iam.access_keys_rotated", "pass"), ran)
-    add_suggestions(doc)
+    add_suggestions(doc, checks=installed_checks())
     assert doc["lens"] == {"alias": "wellarchitected", "name": "AWS Well-Architected Framework",
                            "version": "2025-05-07"}
     lens = load_lens()
@@ -254,10 +255,10 @@ def test_add_suggestions_with_a_custom_lens_and_mapping():
 
 
 def test_add_suggestions_rejects_bad_files(tmp_path):
-    with pytest.raises(UsageError, match="is a custom lens: pass --mapping"):
+    with pytest.raises(MappingError, match="is a custom lens: pass --mapping"):
         add_suggestions(_doc([], []), lens_path=DATA / "acme-lens.json")
     bad = write_mapping(tmp_path / "bad.toml", [("guardduty.enabled", "identities", "nope_choice", "part")])
-    with pytest.raises(UsageError, match=r"bad.toml: link #1 \(line 1, check 'guardduty.enabled'"):
+    with pytest.raises(MappingError, match=r"bad.toml: link #1 \(line 1, check 'guardduty.enabled'"):
         add_suggestions(_doc([], []), mapping_path=bad)
 
 

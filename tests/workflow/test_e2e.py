@@ -13,6 +13,7 @@ from moto.iam.models import iam_backends
 from mappings.suggest import add_suggestions
 from scanner.cli import main
 from scanner.history import evidence_of, open_history, record_scan
+from scanner.scan import installed_checks
 from tests.helpers import scan_checks
 
 CARD = ["iam.access_keys_rotated", "guardduty.enabled", "ec2.instance_has_role", "s3.bucket_not_public",
@@ -59,7 +60,7 @@ def test_demo_scan_history_review_file_and_show(tmp_path, capsys):
 
 def _scan_and_record(db) -> tuple[str, dict]:
     doc = scan_checks(CHECKS, REGIONS).to_dict()
-    add_suggestions(doc)
+    add_suggestions(doc, checks=installed_checks())
     return record_scan(doc, db), doc
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from mappings.bundle import add_source_options, load_bundle
 from mappings.graph import coverage
+from scanner.cli.options import installed_check_ids
 
 ORDER = 32
 
@@ -31,7 +32,7 @@ def _pct(part: int, whole: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Print the coverage figures."""
-    b = load_bundle(args.lens, args.mapping)
+    b = load_bundle(args.lens, args.mapping, installed_check_ids())
     pillars = coverage(b.graph)
     total = {key: sum(int(p[key]) for p in pillars)
              for key in ("questions", "questions_with_evidence", "choices", "choices_with_evidence")}

@@ -10,6 +10,7 @@ from typing import Any
 from mappings.bundle import Bundle, add_source_options, load_bundle
 from mappings.catalog import Choice, Question
 from mappings.graph import checks_for_choice, choices_for_check
+from scanner.cli.options import installed_check_ids
 from scanner.errors import UsageError
 from scanner.registry import discover
 
@@ -94,7 +95,7 @@ def _meaning(link: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation."""
-    b = load_bundle(args.lens, args.mapping)
+    b = load_bundle(args.lens, args.mapping, installed_check_ids())
     found = resolve(b, args.id)
     if args.format == "json":
         print(json.dumps(found, indent=2))

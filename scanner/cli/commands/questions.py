@@ -12,6 +12,7 @@ from rich.table import Table
 from mappings.bundle import add_source_options, load_bundle
 from mappings.catalog import Lens, Pillar
 from mappings.graph import checks_for_choice, checks_for_question
+from scanner.cli.options import installed_check_ids
 from scanner.errors import UsageError
 
 ORDER = 31
@@ -44,7 +45,7 @@ def pick_pillars(lens: Lens, wanted: str | None) -> list[Pillar]:
 
 def run(args: argparse.Namespace) -> int:
     """Print the questions."""
-    b = load_bundle(args.lens, args.mapping)
+    b = load_bundle(args.lens, args.mapping, installed_check_ids())
     rows = []
     for pillar in pick_pillars(b.lens, args.pillar):
         for q in pillar.questions:
