@@ -24,6 +24,8 @@ def seed(demo: DemoAccount) -> None:
     _fis_guardrail(demo)
     _incident_manager(demo)
     _quotas(demo)
+    _scaling(demo)
+    _interactions(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -194,3 +196,32 @@ def _quotas(demo: DemoAccount) -> None:
         AlarmName="ec2-vcpu-quota-80pct", Namespace="AWS/Usage", MetricName="ResourceCount", Dimensions=dimensions,
         Statistic="Maximum", Period=300, EvaluationPeriods=1, Threshold=25.6,
         ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic])
+
+
+def _scaling(demo: DemoAccount) -> None:
+    """payments-web tracks CPU; the legacy workers never scale; a legacy table has fixed provisioned capacity."""
+    demo.client("autoscaling", EAST).put_scaling_policy(
+        AutoScalingGroupName="payments-web", PolicyName="cpu-50", PolicyType="TargetTrackingScaling",
+        TargetTrackingConfiguration={"TargetValue": 50.0, "PredefinedMetricSpecification": {
+            "PredefinedMetricType": "ASGAverageCPUUtilization"}})
+    demo.client("dynamodb", WEST).create_table(
+        TableName="legacy-report-index", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        ProvisionedThroughput={"ReadCapacityUnits": 200, "WriteCapacityUnits": 50})
+
+
+def _interactions(demo: DemoAccount) -> None:
+    """The payments queue has a dead-letter queue, the legacy job queue does not; the production API stage is
+    throttled, the partner sandbox is not."""
+    sqs = demo.client("sqs", EAST)
+    dlq = sqs.create_queue(QueueName="payments-settlement-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.create_queue(QueueName="payments-settlement", Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"})})
+    demo.client("sqs", WEST).create_queue(QueueName="legacy-report-jobs")
+    gw = demo.client("apigateway", EAST)
+    for api in gw.get_rest_apis()["items"]:
+        if api["name"] == "payments-public":
+            gw.update_stage(restApiId=api["id"], stageName="prod", patchOperations=[
+                {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "2000"},
+                {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "4000"}])
