@@ -7,13 +7,18 @@ values are coerced to text where the templates need text.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from reports.safety import anchor, as_text
+
+if TYPE_CHECKING:
+    from reports.summary import ExecutiveSummary
 
 RISKS = ("HIGH", "MEDIUM", "NONE", "UNKNOWN")
 RISK_LABEL = {"HIGH": "High", "MEDIUM": "Medium", "LOW": "Low", "NONE": "None", "UNKNOWN": "Needs reviewer"}
@@ -40,12 +45,18 @@ BASELINE_FIGURES = (
     ("high_or_medium_pct", "High or Medium risk"),
     ("well_architected_pct", "rated Well-Architected"),
 )
-# Findings listed under one choice before the rest are left to the findings-by-check section.
-CHOICE_FINDINGS_SHOWN = 25
+# Failing and not-assessed findings named under one choice; the rest (and every pass) are counted there and
+# listed once, in the appendix by check.
+CHOICE_FINDINGS_SHOWN = 5
 # Passing findings listed per check in the HTML and Markdown reports (every failing and not-assessed
 # finding is always listed; findings.csv always has every finding). Keeps a large account's report
 # proportional to what needs attention.
-CHECK_PASSES_SHOWN = 100
+CHECK_PASSES_SHOWN = 10
+# Each choice id of the AWS lens is the page name of its best practice in the framework's documentation.
+BP_DOC_URL = "https://docs.aws.amazon.com/wellarchitected/latest/framework/{}.html"
+AWS_LENS_ALIAS = "wellarchitected"
+_CHOICE_ID = re.compile(r"[A-Za-z0-9_-]+")
+EFFORTS = ("low", "medium", "high")
 
 
 @dataclass
@@ -110,6 +121,7 @@ class ChoiceView:
     checks: list[CheckRef]
     findings: list[FindingView]
     more_findings: int
+    doc_url: str = ""
 
     @property
     def suggestion_label(self) -> str:
@@ -199,6 +211,7 @@ class CheckView:
     questions: list[str]
     installed: bool
     more_passes: int = 0
+    effort: str = ""
 
     @property
     def shown(self) -> list[FindingView]:
@@ -207,6 +220,14 @@ class CheckView:
             return self.findings
         return [f for f in self.findings if f.status != "pass"] + [
             f for f in self.findings if f.status == "pass"][:CHECK_PASSES_SHOWN]
+
+    @property
+    def more_passes_text(self) -> str:
+        """"480 more passing buckets" (the resource kind when all the passes share one), or empty."""
+        if not self.more_passes:
+            return ""
+        noun = resource_noun([f.resource for f in self.findings if f.status == "pass"], self.more_passes)
+        return f"{self.more_passes} more passing {noun}"
 
     @property
     def sort_key(self) -> tuple:
@@ -229,6 +250,7 @@ class ImprovementView:
     remediation: str
     anchor: str
     pillars: list[str] = field(default_factory=list)
+    effort: str = ""  # low | medium | high, when the check says
 
 
 @dataclass
@@ -272,6 +294,44 @@ class ReportView:
         """(id, name) of the pillars to offer in the pillar filter."""
         return [(p.id, p.name) for p in self.pillars]
 
+    @property
+    def check_passes_shown(self) -> int:
+        """Passing findings listed per check before the rest are counted."""
+        return CHECK_PASSES_SHOWN
+
+    @cached_property
+    def summary(self) -> ExecutiveSummary:
+        """The executive summary that opens the pack (computed once, on first use)."""
+        from reports.summary import build_summary
+
+        return build_summary(self)
+
+
+def resource_noun(arns: Iterable[str], count: int) -> str:
+    """The kind of resource the ARNs name ("bucket", "instance"; plural unless ``count`` is 1), or "findings".
+
+    The kind is the ARN's resource type (``instance/i-1`` -> instance); S3 bucket ARNs carry none. When
+    the ARNs name different kinds, or are not ARNs, the answer is the neutral "finding(s)".
+    """
+    kinds = set()
+    for arn in arns:
+        parts = arn.split(":", 5)
+        if len(parts) < 6 or parts[0] != "arn":
+            return "finding" if count == 1 else "findings"
+        resource = parts[5]
+        kind = re.split(r"[/:]", resource, maxsplit=1)[0] if re.search(r"[/:]", resource) else ""
+        if not kind:
+            kind = "bucket" if parts[2] == "s3" else ""
+        kinds.add(kind.replace("-", " "))
+        if len(kinds) > 1 or not kind:
+            return "finding" if count == 1 else "findings"
+    if len(kinds) != 1:
+        return "finding" if count == 1 else "findings"
+    noun = kinds.pop()
+    if count == 1:
+        return noun
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+
 
 def _status_rank(status: str) -> int:
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
@@ -290,6 +350,11 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+def _effort(value: Any) -> str:
+    text = as_text(value).lower()
+    return text if text in EFFORTS else ""
 
 
 def _risk(value: Any) -> str:
@@ -407,6 +472,7 @@ def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> R
     questions: list[QuestionView] = []
     pillars: dict[str, PillarView] = {}
     improvements_raw = [i for i in _list(doc.get("improvements")) if isinstance(i, dict)]
+    lens_alias = as_text(_dict(doc.get("lens")).get("alias")) or AWS_LENS_ALIAS
     remediation_of = {as_text(i.get("check")): as_text(i.get("remediation")) for i in improvements_raw}
 
     def remediation(cid: str) -> str:
@@ -457,12 +523,17 @@ def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> R
                         finding_choices[f.id].append(choice_name)
             ordered = sorted(linked.values(), key=FindingView.sort_key)
             q_findings.update(linked)
+            # Passes are counted per check above; the choice names what needs attention.
+            attention = [f for f in ordered if f.status != "pass"]
+            choice_id = as_text(c.get("choice"))
             choices.append(ChoiceView(
                 id=as_text(c.get("choice")), bp=as_text(c.get("bp")), title=as_text(c.get("title")),
                 risk=choice_risk, suggestion=as_text(c.get("suggestion")) or "unknown",
                 rationale=as_text(c.get("rationale")), checks=refs,
-                findings=ordered[:CHOICE_FINDINGS_SHOWN],
-                more_findings=max(0, len(ordered) - CHOICE_FINDINGS_SHOWN)))
+                findings=attention[:CHOICE_FINDINGS_SHOWN],
+                more_findings=max(0, len(attention) - CHOICE_FINDINGS_SHOWN),
+                doc_url=BP_DOC_URL.format(choice_id) if lens_alias == AWS_LENS_ALIAS and _CHOICE_ID.fullmatch(choice_id)
+                else ""))
         q = QuestionView(
             pillar=pillar_id, pillar_name=as_text(s.get("pillar_name")) or pillar_id,
             id=as_text(s.get("question")), label=label, title=as_text(s.get("title")),
@@ -534,6 +605,7 @@ def _checks(doc: dict[str, Any], by_check: dict[str, list[FindingView]], metadat
             questions=list(check_labels.get(cid, [])),
             installed=meta is not None,
             more_passes=max(0, counts["pass"] - CHECK_PASSES_SHOWN),
+            effort=_effort(raw.get("effort") or getattr(meta, "effort", "")),
         ))
     return sorted(out, key=lambda c: c.sort_key)
 
@@ -558,12 +630,14 @@ def _improvements(raw: list[dict[str, Any]], checks: list[CheckView],
                 removes={"HIGH": _int(removes.get("HIGH")), "MEDIUM": _int(removes.get("MEDIUM"))},
                 score=float(score) if isinstance(score, int | float) and not isinstance(score, bool) else None,
                 remediation=as_text(i.get("remediation")) or (known.remediation if known else ""),
-                anchor=anchor("check", cid), pillars=list(known.pillars) if known else []))
+                anchor=anchor("check", cid), pillars=list(known.pillars) if known else [],
+                effort=_effort(i.get("effort")) or (known.effort if known else "")))
         return out, False
     failing = [c for c in checks if c.counts["fail"]]
     return [ImprovementView(check=c.id, title=c.title, severity=c.severity, failing=c.counts["fail"],
                             questions=list(check_labels.get(c.id, [])), removes={"HIGH": 0, "MEDIUM": 0},
-                            score=None, remediation=c.remediation, anchor=c.anchor, pillars=list(c.pillars))
+                            score=None, remediation=c.remediation, anchor=c.anchor, pillars=list(c.pillars),
+                            effort=c.effort)
             for c in failing], bool(failing)
 
 

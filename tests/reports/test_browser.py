@@ -112,10 +112,14 @@ def test_print_shows_every_detail(browser: Any, fixture_report: Path) -> None:
     view = Opened(browser, fixture_report, javascript=False)
     page = view.page
     try:
-        evidence = page.locator("#f-f0000000000000000005 details.evidence dl")
-        assert not evidence.is_visible()
+        question = page.locator("[id='q-operationalExcellence.priorities'] .choice").first
+        assert not question.is_visible(), "a question with no risk starts closed"
+        failing = page.locator("#f-f0000000000000000004")
         page.emulate_media(media="print")
-        assert evidence.is_visible(), "closed details are expanded when printing, even without the script"
+        assert question.is_visible(), "closed details are expanded when printing, even without the script"
+        assert failing.is_visible(), "every failing finding is printed in the appendix"
+        assert not failing.locator("details.evidence").is_visible(), "evidence stays in report.html and findings.csv"
+        assert not page.locator("#f-f0000000000000000005").is_visible(), "passing findings are counted, not printed"
         assert not page.locator("nav.toc").is_visible()
         pdf = page.pdf()
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
