@@ -9,7 +9,7 @@ from scanner.api import CheckContext
 
 def instances(ctx: CheckContext, states: tuple[str, ...] = ("running", "stopped")) -> list[dict[str, Any]]:
     """Instances in the context's region whose state is one of ``states`` (one DescribeInstances for all)."""
-    answer = ctx.call("ec2", "DescribeInstances", MaxResults=1000)
+    answer = ctx.call("ec2", "DescribeInstances", MaxResults=1000, required=("Reservations",))
     return [
         inst
         for reservation in answer.get("Reservations", [])
@@ -33,7 +33,7 @@ def instance_arn(ctx: CheckContext, instance_id: str) -> str:
 
 def security_groups(ctx: CheckContext) -> list[dict[str, Any]]:
     """Every security group of the context's region (one paginated DescribeSecurityGroups for all)."""
-    return ctx.call("ec2", "DescribeSecurityGroups").get("SecurityGroups", [])
+    return ctx.call("ec2", "DescribeSecurityGroups", required=("SecurityGroups",)).get("SecurityGroups", [])
 
 
 def security_group_arn(ctx: CheckContext, group_id: str) -> str:
@@ -43,4 +43,4 @@ def security_group_arn(ctx: CheckContext, group_id: str) -> str:
 
 def vpcs(ctx: CheckContext) -> list[dict[str, Any]]:
     """Every VPC of the context's region (one paginated DescribeVpcs for all)."""
-    return ctx.call("ec2", "DescribeVpcs").get("Vpcs", [])
+    return ctx.call("ec2", "DescribeVpcs", required=("Vpcs",)).get("Vpcs", [])

@@ -44,7 +44,8 @@ def _read(method: Any, operation: str, ctx: CheckContext) -> dict[str, Any]:
 
 def authorization_details(ctx: CheckContext) -> dict[str, Any]:
     """GetAccountAuthorizationDetails: users, groups, roles and policies in a few pages."""
-    return ctx.call("iam", "GetAccountAuthorizationDetails")
+    return ctx.call("iam", "GetAccountAuthorizationDetails",
+                    required=("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"))
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -74,7 +75,7 @@ ADMIN_MANAGED_POLICY = "AdministratorAccess"
 
 def account_summary(ctx: CheckContext) -> dict[str, int]:
     """GetAccountSummary's SummaryMap: counts and the root flags (AccountMFAEnabled, AccountAccessKeysPresent)."""
-    return ctx.call("iam", "GetAccountSummary").get("SummaryMap", {})
+    return ctx.call("iam", "GetAccountSummary", required=("SummaryMap",)).get("SummaryMap", {})
 
 
 def root_row(ctx: CheckContext) -> dict[str, str] | None:

@@ -22,7 +22,7 @@ def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
 
 
 def _locate_all(ctx: CheckContext) -> list[dict[str, Any]]:
-    listed = ctx.call("s3", "ListBuckets", region=ctx.api_region).get("Buckets", [])
+    listed = ctx.call("s3", "ListBuckets", region=ctx.api_region, required=("Buckets",)).get("Buckets", [])
 
     def locate(bucket: dict[str, Any]) -> dict[str, Any]:
         name = bucket["Name"]
@@ -43,7 +43,7 @@ def _locate_all(ctx: CheckContext) -> list[dict[str, Any]]:
 def account_public_access_block(ctx: CheckContext) -> dict[str, bool]:
     """The account-level Block Public Access settings (all False when none is configured)."""
     answer = ctx.call("s3control", "GetPublicAccessBlock", region=ctx.api_region, AccountId=ctx.account,
-                      absent=("NoSuchPublicAccessBlockConfiguration",))
+                      absent=("NoSuchPublicAccessBlockConfiguration",), required=("PublicAccessBlockConfiguration",))
     config = (answer or {}).get("PublicAccessBlockConfiguration", {})
     return {key: bool(config.get(key)) for key in BPA_KEYS}
 
@@ -51,7 +51,7 @@ def account_public_access_block(ctx: CheckContext) -> dict[str, bool]:
 def bucket_public_access_block(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, bool]:
     """A bucket's own Block Public Access settings (all False when none is configured)."""
     answer = ctx.call("s3", "GetPublicAccessBlock", region=bucket["Region"], Bucket=bucket["Name"],
-                      absent=("NoSuchPublicAccessBlockConfiguration",))
+                      absent=("NoSuchPublicAccessBlockConfiguration",), required=("PublicAccessBlockConfiguration",))
     config = (answer or {}).get("PublicAccessBlockConfiguration", {})
     return {key: bool(config.get(key)) for key in BPA_KEYS}
 
@@ -80,7 +80,7 @@ def bucket_policy(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, Any] |
     A document that is not valid JSON (which AWS never returns) is treated as an empty policy.
     """
     answer = ctx.call("s3", "GetBucketPolicy", region=bucket["Region"], Bucket=bucket["Name"],
-                      absent=("NoSuchBucketPolicy",))
+                      absent=("NoSuchBucketPolicy",), required=("Policy",))
     if answer is None:
         return None
     try:
@@ -93,7 +93,7 @@ def bucket_policy(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, Any] |
 def bucket_tags(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, str]:
     """A bucket's tags (empty when it has none)."""
     answer = ctx.call("s3", "GetBucketTagging", region=bucket["Region"], Bucket=bucket["Name"],
-                      absent=("NoSuchTagSet",))
+                      absent=("NoSuchTagSet",), required=("TagSet",))
     return {t["Key"]: t["Value"] for t in (answer or {}).get("TagSet", [])}
 
 
@@ -104,7 +104,8 @@ def bucket_encryption_rules(ctx: CheckContext, bucket: dict[str, Any]) -> list[d
     older endpoints and emulators answer ``ServerSideEncryptionConfigurationNotFoundError`` instead.
     """
     answer = ctx.call("s3", "GetBucketEncryption", region=bucket["Region"], Bucket=bucket["Name"],
-                      absent=("ServerSideEncryptionConfigurationNotFoundError",))
+                      absent=("ServerSideEncryptionConfigurationNotFoundError",),
+                      required=("ServerSideEncryptionConfiguration.Rules",))
     if answer is None:
         return None
     return list(answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))

@@ -25,7 +25,7 @@ EXTERNAL_ACCESS_TYPES = ("ACCOUNT", "ORGANIZATION")
 )
 def analyzer_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per region."""
-    analyzers = ctx.call("accessanalyzer", "ListAnalyzers").get("analyzers", [])
+    analyzers = ctx.call("accessanalyzer", "ListAnalyzers", required=("analyzers",)).get("analyzers", [])
     listed = [{"name": a.get("name"), "type": a.get("type"), "status": a.get("status"), "arn": a.get("arn")}
               for a in analyzers]
     active = [a for a in listed if a["type"] in EXTERNAL_ACCESS_TYPES and a["status"] == "ACTIVE"]

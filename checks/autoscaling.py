@@ -10,7 +10,8 @@ from scanner.api import CheckContext, Finding, check
 
 def groups(ctx: CheckContext) -> list[dict[str, Any]]:
     """Every Auto Scaling group of the context's region (one paginated read, shared by the checks)."""
-    return ctx.call("autoscaling", "DescribeAutoScalingGroups").get("AutoScalingGroups", [])
+    return ctx.call("autoscaling", "DescribeAutoScalingGroups",
+                    required=("AutoScalingGroups",)).get("AutoScalingGroups", [])
 
 
 @check(

@@ -54,7 +54,7 @@ def _tag_matches(kind: str, key: str, value: str, tags: dict[str, str]) -> bool:
 def selections(ctx: CheckContext) -> list[Selection]:
     """Every backup selection of every backup plan in the context's region."""
     out = []
-    for plan in ctx.call("backup", "ListBackupPlans").get("BackupPlansList", []):
+    for plan in ctx.call("backup", "ListBackupPlans", required=("BackupPlansList",)).get("BackupPlansList", []):
         plan_id, plan_name = plan["BackupPlanId"], plan.get("BackupPlanName", plan["BackupPlanId"])
         listed = ctx.call("backup", "ListBackupSelections", BackupPlanId=plan_id)
         for item in listed.get("BackupSelectionsList", []):
@@ -108,7 +108,7 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
     instance belongs to (Aurora is backed up per cluster).
     """
     try:
-        volumes = ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", [])
+        volumes = ctx.call("ec2", "DescribeVolumes", MaxResults=500, required=("Volumes",)).get("Volumes", [])
         attached = [a.get("InstanceId") for v in volumes for a in v.get("Attachments") or [] if a.get("InstanceId")]
         by_instance = _instances_by_id(ctx) if attached else {}
         for vol in volumes:
@@ -121,7 +121,7 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
     except NotAssessed as exc:
         yield "ec2", exc
     try:
-        databases = ctx.call("rds", "DescribeDBInstances").get("DBInstances", [])
+        databases = ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", [])
         clusters = _clusters_by_id(ctx, need_tags) if any(db.get("DBClusterIdentifier") for db in databases) else {}
         for db in databases:
             retention = db.get("BackupRetentionPeriod", 0)
@@ -134,7 +134,7 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
     except NotAssessed as exc:
         yield "rds", exc
     try:
-        for table in ctx.call("dynamodb", "ListTables").get("TableNames", []):
+        for table in ctx.call("dynamodb", "ListTables", required=("TableNames",)).get("TableNames", []):
             arn = ctx.arn("dynamodb", f"table/{table}")
             backups = ctx.call("dynamodb", "DescribeContinuousBackups", TableName=table)
             pitr = backups["ContinuousBackupsDescription"].get("PointInTimeRecoveryDescription", {})
@@ -145,7 +145,7 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
     except NotAssessed as exc:
         yield "dynamodb", exc
     try:
-        for fs in ctx.call("efs", "DescribeFileSystems").get("FileSystems", []):
+        for fs in ctx.call("efs", "DescribeFileSystems", required=("FileSystems",)).get("FileSystems", []):
             arn = fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", f"file-system/{fs['FileSystemId']}")
             yield "EFS file system", arn, _tags(fs.get("Tags")), {}
     except NotAssessed as exc:

@@ -69,4 +69,5 @@ def cross_region_copies(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.failed(arn, f"Backup plan {name} keeps every recovery point in {ctx.region} of this "
                           "account (no copy action)", observed)
 
-    yield from ctx.map(one, ctx.call("backup", "ListBackupPlans").get("BackupPlansList", []))
+    yield from ctx.map(one, ctx.call("backup", "ListBackupPlans",
+                                     required=("BackupPlansList",)).get("BackupPlansList", []))

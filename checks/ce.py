@@ -24,11 +24,12 @@ from scanner.api import CheckContext, Finding, check
 )
 def anomaly_monitor_exists(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per monitor (do its anomalies reach someone?), or one account-level failure without any."""
-    monitors = ctx.call("ce", "GetAnomalyMonitors").get("AnomalyMonitors", [])
+    monitors = ctx.call("ce", "GetAnomalyMonitors", required=("AnomalyMonitors",)).get("AnomalyMonitors", [])
     if not monitors:
         yield ctx.failed(ctx.account_resource(), "Cost Anomaly Detection has no monitor", {"monitors": 0})
         return
-    subscriptions = ctx.call("ce", "GetAnomalySubscriptions").get("AnomalySubscriptions", [])
+    subscriptions = ctx.call("ce", "GetAnomalySubscriptions",
+                             required=("AnomalySubscriptions",)).get("AnomalySubscriptions", [])
     for monitor in monitors:
         arn, name = monitor["MonitorArn"], monitor.get("MonitorName", monitor["MonitorArn"])
         covering = [s for s in subscriptions if arn in (s.get("MonitorArnList") or [])]

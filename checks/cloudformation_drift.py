@@ -46,7 +46,7 @@ def age_days(when: Any, now: datetime | None = None) -> int | None:
 def no_drift(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per live stack."""
     max_age = int(ctx.option("max_check_age_days"))
-    for stack in ctx.call("cloudformation", "DescribeStacks").get("Stacks", []):
+    for stack in ctx.call("cloudformation", "DescribeStacks", required=("Stacks",)).get("Stacks", []):
         if stack.get("StackStatus") in _SKIPPED_STATUSES:
             continue
         name, arn = stack["StackName"], stack["StackId"]

@@ -84,7 +84,7 @@ def _inventory(ctx: CheckContext, keys: set[str]) -> tuple[Inventory, dict[str, 
     except NotAssessed as exc:
         errors["ec2"] = exc
     try:
-        for vol in ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", []):
+        for vol in ctx.call("ec2", "DescribeVolumes", MaxResults=500, required=("Volumes",)).get("Volumes", []):
             # A volume attached to a stack's instance lives and dies with that instance.
             via_instance = any(a.get("InstanceId") in managed_instances for a in vol.get("Attachments") or [])
             own = bool(_tag_keys(vol.get("Tags")) & keys) or via_instance
@@ -92,23 +92,23 @@ def _inventory(ctx: CheckContext, keys: set[str]) -> tuple[Inventory, dict[str, 
     except NotAssessed as exc:
         errors.setdefault("ec2", exc)
     try:
-        for db in ctx.call("rds", "DescribeDBInstances").get("DBInstances", []):
+        for db in ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", []):
             own = bool(_tag_keys(db.get("TagList")) & keys)
             items.append(("RDS instance", db["DBInstanceArn"], db["DBInstanceIdentifier"], own))
     except NotAssessed as exc:
         errors["rds"] = exc
     try:
-        for table in ctx.call("dynamodb", "ListTables").get("TableNames", []):
+        for table in ctx.call("dynamodb", "ListTables", required=("TableNames",)).get("TableNames", []):
             items.append(("DynamoDB table", ctx.arn("dynamodb", f"table/{table}"), table, False))
     except NotAssessed as exc:
         errors["dynamodb"] = exc
     try:
-        for fn in ctx.call("lambda", "ListFunctions").get("Functions", []):
+        for fn in ctx.call("lambda", "ListFunctions", required=("Functions",)).get("Functions", []):
             items.append(("Lambda function", fn["FunctionArn"], fn["FunctionName"], False))
     except NotAssessed as exc:
         errors["lambda"] = exc
     try:
-        for lb in ctx.call("elbv2", "DescribeLoadBalancers").get("LoadBalancers", []):
+        for lb in ctx.call("elbv2", "DescribeLoadBalancers", required=("LoadBalancers",)).get("LoadBalancers", []):
             items.append(("Load balancer", lb["LoadBalancerArn"], lb["LoadBalancerName"], False))
     except NotAssessed as exc:
         errors["elasticloadbalancing"] = exc

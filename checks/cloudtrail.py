@@ -19,7 +19,8 @@ _FOREIGN_TRAIL_CODES = ("TrailNotFoundException", "CloudTrailARNInvalidException
 
 def trails(ctx: CheckContext, region: str | None = None) -> list[dict[str, Any]]:
     """The trails that DescribeTrails shows in ``region`` (the context's region by default)."""
-    answer = ctx.call("cloudtrail", "DescribeTrails", region=region or ctx.region, includeShadowTrails=True)
+    answer = ctx.call("cloudtrail", "DescribeTrails", region=region or ctx.region, includeShadowTrails=True,
+                      required=("trailList",))
     return list(answer.get("trailList", []))
 
 
@@ -84,7 +85,7 @@ def is_logging(ctx: CheckContext, trail: dict[str, Any]) -> bool | None:
     call per scan whichever region asks."""
     where = trail.get("HomeRegion") or ctx.region
     status = ctx.call("cloudtrail", "GetTrailStatus", region=where, Name=trail["TrailARN"],
-                      absent=_FOREIGN_TRAIL_CODES)
+                      absent=_FOREIGN_TRAIL_CODES, required=("IsLogging",))
     if status is not None:
         return bool(status.get("IsLogging"))
     if owner_account(trail) != ctx.account:

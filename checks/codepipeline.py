@@ -26,7 +26,8 @@ def pipelines_for(ctx: CheckContext, region: str) -> tuple[list[str], list[str],
     errors: list[NotAssessed] = []
     for home in ctx.regions:
         try:
-            listed = ctx.call("codepipeline", "ListPipelines", region=home).get("pipelines", [])
+            listed = ctx.call("codepipeline", "ListPipelines", region=home,
+                              required=("pipelines",)).get("pipelines", [])
         except NotAssessed as exc:
             if home == region:
                 raise
@@ -75,7 +76,7 @@ def pipelines_exist(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.not_assessed(ctx.account_resource(), errors[0])
         return
     servers = len(instances(ctx))
-    functions = len(ctx.call("lambda", "ListFunctions").get("Functions", []))
+    functions = len(ctx.call("lambda", "ListFunctions", required=("Functions",)).get("Functions", []))
     observed.update({"instances": servers, "lambda_functions": functions})
     if servers or functions:
         yield ctx.failed(ctx.account_resource(), f"{ctx.region} runs {servers} instances and {functions} Lambda "

@@ -24,9 +24,11 @@ from scanner.api import CheckContext, Finding, check
 )
 def recording_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per region: a recorder that is recording, or why not."""
-    recorders = ctx.call("config", "DescribeConfigurationRecorders").get("ConfigurationRecorders", [])
+    recorders = ctx.call("config", "DescribeConfigurationRecorders",
+                         required=("ConfigurationRecorders",)).get("ConfigurationRecorders", [])
     statuses = {s.get("name"): s for s in
-                ctx.call("config", "DescribeConfigurationRecorderStatus").get("ConfigurationRecordersStatus", [])}
+                ctx.call("config", "DescribeConfigurationRecorderStatus",
+                         required=("ConfigurationRecordersStatus",)).get("ConfigurationRecordersStatus", [])}
     resource = ctx.account_resource()
     if not recorders:
         yield ctx.failed(resource, f"AWS Config has no configuration recorder in {ctx.region}", {"recorders": []})

@@ -38,4 +38,4 @@ def pitr_enabled(ctx: CheckContext) -> Iterator[Finding]:
             return ctx.passed(arn, f"DynamoDB table {table} has point-in-time recovery", observed)
         return ctx.failed(arn, f"DynamoDB table {table} has point-in-time recovery {status.lower()}", observed)
 
-    yield from ctx.map(one, ctx.call("dynamodb", "ListTables").get("TableNames", []))
+    yield from ctx.map(one, ctx.call("dynamodb", "ListTables", required=("TableNames",)).get("TableNames", []))

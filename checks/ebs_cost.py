@@ -41,7 +41,7 @@ def gp3_saving(size_gb: int) -> dict[str, float]:
 
 def volumes(ctx: CheckContext) -> list[dict[str, Any]]:
     """Every EBS volume of the region (the same read as the backup and IaC checks)."""
-    return ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", [])
+    return ctx.call("ec2", "DescribeVolumes", MaxResults=500, required=("Volumes",)).get("Volumes", [])
 
 
 def _label(vol: dict[str, Any]) -> str:

@@ -46,7 +46,7 @@ def ebs_encryption_by_default(ctx: CheckContext) -> Iterator[Finding]:
 )
 def volumes_encrypted(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per volume."""
-    for vol in ctx.call("ec2", "DescribeVolumes", MaxResults=500).get("Volumes", []):
+    for vol in ctx.call("ec2", "DescribeVolumes", MaxResults=500, required=("Volumes",)).get("Volumes", []):
         vid = vol["VolumeId"]
         label = f"{vid} ({name_tag(vol)})" if name_tag(vol) else vid
         encrypted = bool(vol.get("Encrypted"))

@@ -45,7 +45,7 @@ def registry_rule(config: dict[str, Any], repository: str) -> dict[str, str] | N
 )
 def scan_on_push(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per repository of the region."""
-    repositories = ctx.call("ecr", "DescribeRepositories").get("repositories", [])
+    repositories = ctx.call("ecr", "DescribeRepositories", required=("repositories",)).get("repositories", [])
     if not repositories:
         return
     config = ctx.call("ecr", "GetRegistryScanningConfiguration").get("scanningConfiguration") or {}

@@ -21,7 +21,7 @@ from scanner.api import CheckContext, Finding, check
 )
 def efs_encrypted(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per file system."""
-    for fs in ctx.call("efs", "DescribeFileSystems").get("FileSystems", []):
+    for fs in ctx.call("efs", "DescribeFileSystems", required=("FileSystems",)).get("FileSystems", []):
         fid = fs["FileSystemId"]
         label = f"{fid} ({fs['Name']})" if fs.get("Name") else fid
         arn = fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", f"file-system/{fid}")

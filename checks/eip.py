@@ -22,7 +22,7 @@ from scanner.api import CheckContext, Finding, check
 )
 def elastic_ips_attached(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per Elastic IP address."""
-    for address in ctx.call("ec2", "DescribeAddresses").get("Addresses", []):
+    for address in ctx.call("ec2", "DescribeAddresses", required=("Addresses",)).get("Addresses", []):
         ip = address.get("PublicIp", "")
         allocation = address.get("AllocationId") or ip
         arn = ctx.arn("ec2", f"elastic-ip/{allocation}")

@@ -17,7 +17,7 @@ _MODERN_NAME_PARTS = ("TLS13-1-2", "TLS13-1-3", "TLS-1-2", "FS-1-2")
 def listeners(ctx: CheckContext) -> Iterator[tuple[dict[str, Any], dict[str, Any] | NotAssessed]]:
     """(load balancer, listener) for every listener of every application and network load balancer;
     (load balancer, NotAssessed) where a load balancer's listeners cannot be read."""
-    for lb in ctx.call("elbv2", "DescribeLoadBalancers").get("LoadBalancers", []):
+    for lb in ctx.call("elbv2", "DescribeLoadBalancers", required=("LoadBalancers",)).get("LoadBalancers", []):
         if lb.get("Type") == "gateway":
             continue  # GENEVE listeners carry no application traffic to encrypt
         try:

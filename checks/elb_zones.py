@@ -24,7 +24,7 @@ def multi_az(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per load balancer; a kind that cannot be listed is not assessed on its own."""
     min_zones = int(ctx.option("min_zones"))
     try:
-        for lb in ctx.call("elbv2", "DescribeLoadBalancers").get("LoadBalancers", []):
+        for lb in ctx.call("elbv2", "DescribeLoadBalancers", required=("LoadBalancers",)).get("LoadBalancers", []):
             zones = sorted({z["ZoneName"] for z in lb.get("AvailabilityZones") or [] if z.get("ZoneName")})
             kind = f"{lb.get('Type', 'application').capitalize()} Load Balancer"
             yield _verdict(ctx, lb["LoadBalancerArn"], kind, lb["LoadBalancerName"], lb.get("Scheme"), zones,
@@ -32,7 +32,8 @@ def multi_az(ctx: CheckContext) -> Iterator[Finding]:
     except NotAssessed as exc:
         yield ctx.not_assessed(ctx.account_resource("elasticloadbalancing"), exc)
     try:
-        for lb in ctx.call("elb", "DescribeLoadBalancers").get("LoadBalancerDescriptions", []):
+        for lb in ctx.call("elb", "DescribeLoadBalancers",
+                           required=("LoadBalancerDescriptions",)).get("LoadBalancerDescriptions", []):
             name = lb["LoadBalancerName"]
             arn = ctx.arn("elasticloadbalancing", f"loadbalancer/{name}")
             yield _verdict(ctx, arn, "Classic Load Balancer", name, lb.get("Scheme"),

@@ -66,13 +66,14 @@ def routes_guardduty(pattern_text: str | None) -> str | None:
 )
 def guardduty_findings_routed(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per region: a matching rule with a target, or what is missing."""
-    matching = [(rule, how) for rule in ctx.call("events", "ListRules").get("Rules", [])
+    matching = [(rule, how) for rule in ctx.call("events", "ListRules", required=("Rules",)).get("Rules", [])
                 if (how := routes_guardduty(rule.get("EventPattern"))) is not None]
 
     def describe(item: tuple[dict[str, Any], str]) -> dict[str, Any]:
         rule, how = item
         enabled = rule.get("State") == "ENABLED"
-        targets = ctx.call("events", "ListTargetsByRule", Rule=rule["Name"]).get("Targets", []) if enabled else []
+        targets = ctx.call("events", "ListTargetsByRule", Rule=rule["Name"],
+                           required=("Targets",)).get("Targets", []) if enabled else []
         # target ARNs name where findings go (a topic, a function); they hold no secrets
         return {"rule": rule["Name"], "arn": rule.get("Arn"), "state": rule.get("State"), "via": how,
                 "targets": [t.get("Arn") for t in targets]}

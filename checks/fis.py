@@ -37,8 +37,10 @@ def _as_datetime(value: Any) -> datetime | None:
 
 def _read(ctx: CheckContext, region: str) -> RegionFis:
     try:
-        templates = ctx.call("fis", "ListExperimentTemplates", region=region).get("experimentTemplates", [])
-        experiments = ctx.call("fis", "ListExperiments", region=region).get("experiments", [])
+        templates = ctx.call("fis", "ListExperimentTemplates", region=region,
+                             required=("experimentTemplates",)).get("experimentTemplates", [])
+        experiments = ctx.call("fis", "ListExperiments", region=region,
+                               required=("experiments",)).get("experiments", [])
     except NotAssessed as exc:
         return RegionFis(region, error=exc)
     return RegionFis(region, templates, experiments)

@@ -9,7 +9,7 @@ from scanner.api import CheckContext, Finding, check
 
 def detectors(ctx: CheckContext) -> list[tuple[str, dict]]:
     """(detector id, GetDetector answer) for each detector in the context's region."""
-    ids = ctx.call("guardduty", "ListDetectors").get("DetectorIds", [])
+    ids = ctx.call("guardduty", "ListDetectors", required=("DetectorIds",)).get("DetectorIds", [])
     return [(d, ctx.call("guardduty", "GetDetector", DetectorId=d)) for d in ids]
 
 

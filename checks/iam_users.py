@@ -158,13 +158,14 @@ def federated_access(ctx: CheckContext) -> Iterator[Finding]:
     """One account-wide finding."""
     limit = int(ctx.option("max_console_users"))
     people = [row.get("user") for row in console_users(ctx)]
-    saml = ctx.call("iam", "ListSAMLProviders").get("SAMLProviderList", [])
-    oidc = ctx.call("iam", "ListOpenIDConnectProviders").get("OpenIDConnectProviderList", [])
+    saml = ctx.call("iam", "ListSAMLProviders", required=("SAMLProviderList",)).get("SAMLProviderList", [])
+    oidc = ctx.call("iam", "ListOpenIDConnectProviders",
+                    required=("OpenIDConnectProviderList",)).get("OpenIDConnectProviderList", [])
     instances: set[str] = set()
     unknown: dict[str, NotAssessed] = {}
     for region in ctx.regions:
         try:
-            found = ctx.call("sso-admin", "ListInstances", region=region).get("Instances", [])
+            found = ctx.call("sso-admin", "ListInstances", region=region, required=("Instances",)).get("Instances", [])
         except NotAssessed as exc:
             unknown[region] = exc
             continue

@@ -13,7 +13,7 @@ def _aliases(ctx: CheckContext) -> dict[str, list[str]]:
     make messages readable and decide nothing."""
     out: dict[str, list[str]] = {}
     try:
-        listed = ctx.call("kms", "ListAliases").get("Aliases", [])
+        listed = ctx.call("kms", "ListAliases", required=("Aliases",)).get("Aliases", [])
     except NotAssessed:
         return out
     for alias in listed:
@@ -73,6 +73,6 @@ def key_rotation_enabled(ctx: CheckContext) -> Iterator[Finding]:
             return ctx.passed(arn, f"KMS key {label} rotates automatically", observed)
         return ctx.failed(arn, f"KMS key {label} does not rotate its key material", observed)
 
-    for finding in ctx.map(one, ctx.call("kms", "ListKeys").get("Keys", [])):
+    for finding in ctx.map(one, ctx.call("kms", "ListKeys", required=("Keys",)).get("Keys", [])):
         if finding is not None:
             yield finding

@@ -111,7 +111,7 @@ def runtime_supported(ctx: CheckContext) -> Iterator[Finding]:
     today = datetime.now(UTC).date()
     days_ahead = int(ctx.option("days_ahead") or 0)
     extra = _names(ctx.option("extra_deprecated"))
-    for fn in ctx.call("lambda", "ListFunctions").get("Functions", []):
+    for fn in ctx.call("lambda", "ListFunctions", required=("Functions",)).get("Functions", []):
         runtime = fn.get("Runtime")
         if not runtime:
             continue

@@ -33,7 +33,7 @@ def no_secrets_in_env(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per function in the region."""
     secret_like = re.compile(str(ctx.option("name_pattern")))
     reference = re.compile(str(ctx.option("reference_pattern")))
-    for function in ctx.call("lambda", "ListFunctions").get("Functions", []):
+    for function in ctx.call("lambda", "ListFunctions", required=("Functions",)).get("Functions", []):
         variables = (function.get("Environment") or {}).get("Variables") or {}
         names = sorted(variables)  # the values are never looked at beyond this point
         flagged = [n for n in names if secret_like.search(n) and not reference.search(n)]

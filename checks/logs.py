@@ -41,7 +41,7 @@ def _group_arn(ctx: CheckContext, group: dict[str, Any]) -> str:
 def retention_set(ctx: CheckContext) -> Iterator[Finding]:
     """One failing finding per group that never expires or expires too soon; one passing summary per region."""
     min_days = int(ctx.option("min_days"))
-    groups = ctx.call("logs", "DescribeLogGroups").get("logGroups", [])
+    groups = ctx.call("logs", "DescribeLogGroups", required=("logGroups",)).get("logGroups", [])
     forever = [g for g in groups if not g.get("retentionInDays")]
     short = [g for g in groups if g.get("retentionInDays") and g["retentionInDays"] < min_days]
     kept = [g for g in groups if g.get("retentionInDays") and g["retentionInDays"] >= min_days]

@@ -27,7 +27,8 @@ def _walk(ctx: CheckContext, root_id: str, targeted: dict[str, list[str]]) -> It
     queue: deque[tuple[str, list[str], list[str]]] = deque([(root_id, [], targeted.get(root_id, []))])
     while queue:
         parent, path, inherited = queue.popleft()
-        for account in ctx.call("organizations", "ListAccountsForParent", ParentId=parent).get("Accounts", []):
+        for account in ctx.call("organizations", "ListAccountsForParent", ParentId=parent,
+                                required=("Accounts",)).get("Accounts", []):
             yield account, path, inherited + targeted.get(account["Id"], [])
         for ou in ctx.call("organizations", "ListOrganizationalUnitsForParent",
                            ParentId=parent).get("OrganizationalUnits", []):
@@ -70,7 +71,7 @@ def scps_in_use(ctx: CheckContext) -> Iterator[Finding]:
                                      "control policies are unavailable", observed)
         return
     try:
-        roots = ctx.call("organizations", "ListRoots").get("Roots", [])
+        roots = ctx.call("organizations", "ListRoots", required=("Roots",)).get("Roots", [])
         root = roots[0]
         types = {t["Type"]: t.get("Status") for t in root.get("PolicyTypes", [])}
         observed["scp_policy_type"] = types.get(SCP, "DISABLED")
@@ -78,11 +79,12 @@ def scps_in_use(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.failed(org["Arn"], f"The SCP policy type is not enabled on the root of {org.get('Id')}",
                              observed)
             return
-        policies = ctx.call("organizations", "ListPolicies", Filter=SCP).get("Policies", [])
+        policies = ctx.call("organizations", "ListPolicies", Filter=SCP, required=("Policies",)).get("Policies", [])
         custom = [p for p in policies if not p.get("AwsManaged")]
         targeted: dict[str, list[str]] = {}
         for policy in custom:
-            for target in ctx.call("organizations", "ListTargetsForPolicy", PolicyId=policy["Id"]).get("Targets", []):
+            for target in ctx.call("organizations", "ListTargetsForPolicy", PolicyId=policy["Id"],
+                                   required=("Targets",)).get("Targets", []):
                 targeted.setdefault(target["TargetId"], []).append(policy.get("Name", policy["Id"]))
         accounts = list(_walk(ctx, root["Id"], targeted))
     except NotAssessed as exc:

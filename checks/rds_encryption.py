@@ -22,7 +22,7 @@ from scanner.api import CheckContext, Finding, check
 )
 def storage_encrypted(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per DB instance."""
-    for db in ctx.call("rds", "DescribeDBInstances").get("DBInstances", []):
+    for db in ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", []):
         name = db["DBInstanceIdentifier"]
         encrypted = bool(db.get("StorageEncrypted"))
         observed = {"db_instance": name, "engine": db.get("Engine"), "storage_encrypted": encrypted,

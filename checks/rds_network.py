@@ -20,7 +20,7 @@ from scanner.api import CheckContext, Finding, check
 )
 def not_publicly_accessible(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per DB instance of the region."""
-    for db in ctx.call("rds", "DescribeDBInstances").get("DBInstances", []):
+    for db in ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", []):
         name = db["DBInstanceIdentifier"]
         public = bool(db.get("PubliclyAccessible"))
         observed = {"db_instance": name, "engine": db.get("Engine"), "publicly_accessible": public,

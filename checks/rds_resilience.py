@@ -31,7 +31,7 @@ class Database:
 def databases(ctx: CheckContext) -> Iterator[Database | NotAssessed]:
     """Every DB cluster and stand-alone primary DB instance of the region; a ``NotAssessed`` when the
     clusters cannot be listed (the instances are still yielded)."""
-    instances = ctx.call("rds", "DescribeDBInstances").get("DBInstances", [])
+    instances = ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", [])
     zone_of = {db["DBInstanceIdentifier"]: db.get("AvailabilityZone") for db in instances}
     for db in instances:
         if db.get("DBClusterIdentifier") or db.get("ReadReplicaSourceDBInstanceIdentifier"):
@@ -41,7 +41,7 @@ def databases(ctx: CheckContext) -> Iterator[Database | NotAssessed]:
                        int(db.get("BackupRetentionPeriod") or 0), bool(db.get("MultiAZ")),
                        tuple(z for z in zones if z))
     try:
-        clusters = ctx.call("rds", "DescribeDBClusters").get("DBClusters", [])
+        clusters = ctx.call("rds", "DescribeDBClusters", required=("DBClusters",)).get("DBClusters", [])
     except NotAssessed as exc:
         yield exc
         return

@@ -32,7 +32,7 @@ def health_aware(record: dict[str, Any]) -> bool:
 )
 def health_checks_exist(ctx: CheckContext) -> Iterator[Finding]:
     """One account-level finding on health checks, then one finding per hosted zone that routes traffic."""
-    checks = ctx.call("route53", "ListHealthChecks").get("HealthChecks", [])
+    checks = ctx.call("route53", "ListHealthChecks", required=("HealthChecks",)).get("HealthChecks", [])
     enabled = [h for h in checks if not (h.get("HealthCheckConfig") or {}).get("Disabled")]
     observed = {"health_checks": len(checks), "enabled": len(enabled),
                 "types": sorted({(h.get("HealthCheckConfig") or {}).get("Type", "") for h in enabled} - {""})}
@@ -66,5 +66,5 @@ def health_checks_exist(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.failed(arn, f"Hosted zone {name} routes {len(routing)} record(s) without any health check",
                           observed)
 
-    zones = ctx.call("route53", "ListHostedZones").get("HostedZones", [])
+    zones = ctx.call("route53", "ListHostedZones", required=("HostedZones",)).get("HostedZones", [])
     yield from (f for f in ctx.map(one, zones) if f is not None)

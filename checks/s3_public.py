@@ -144,7 +144,7 @@ def _assess(ctx: CheckContext, bucket: dict, account_bpa: dict[str, bool]) -> Fi
         sources.append("s3:GetBucketOwnershipControls")
     acls_apply = not ignore_acls and ownership != "BucketOwnerEnforced"
     if acls_apply:
-        acl = ctx.call("s3", "GetBucketAcl", region=region, Bucket=name)
+        acl = ctx.call("s3", "GetBucketAcl", region=region, Bucket=name, required=("Owner",))
         sources.append("s3:GetBucketAcl")
         for grant in acl.get("Grants", []):
             who = PUBLIC_GRANTEES.get(grant.get("Grantee", {}).get("URI", ""))
@@ -158,7 +158,8 @@ def _assess(ctx: CheckContext, bucket: dict, account_bpa: dict[str, bool]) -> Fi
         policy_status = (status or {}).get("PolicyStatus", {})
         if status is not None and "IsPublic" not in policy_status:
             # Some endpoints answer without the verdict; judge the policy document itself.
-            policy = ctx.call("s3", "GetBucketPolicy", region=region, Bucket=name, absent=("NoSuchBucketPolicy",))
+            policy = ctx.call("s3", "GetBucketPolicy", region=region, Bucket=name, absent=("NoSuchBucketPolicy",),
+                              required=("Policy",))
             sources.append("s3:GetBucketPolicy")
             policy_public = policy_allows_everyone((policy or {}).get("Policy", "{}"))
         else:

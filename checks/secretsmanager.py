@@ -27,7 +27,7 @@ from scanner.api import CheckContext, Finding, check
 def rotation_enabled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per secret in the region."""
     limit = int(ctx.option("max_rotation_days"))
-    for secret in ctx.call("secretsmanager", "ListSecrets").get("SecretList", []):
+    for secret in ctx.call("secretsmanager", "ListSecrets", required=("SecretList",)).get("SecretList", []):
         name = secret.get("Name", secret["ARN"])
         rules = secret.get("RotationRules") or {}
         days = rules.get("AutomaticallyAfterDays")

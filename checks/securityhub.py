@@ -43,7 +43,8 @@ def securityhub_enabled(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.failed(resource, f"Security Hub is not enabled in {ctx.region}",
                          {"enabled": False, "error_code": "InvalidAccessException"})
         return
-    subscriptions = ctx.call("securityhub", "GetEnabledStandards").get("StandardsSubscriptions", [])
+    subscriptions = ctx.call("securityhub", "GetEnabledStandards",
+                             required=("StandardsSubscriptions",)).get("StandardsSubscriptions", [])
     standards: list[dict[str, Any]] = [
         {"standard": _standard_name(s.get("StandardsArn", "")), "status": s.get("StandardsStatus")}
         for s in subscriptions

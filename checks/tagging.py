@@ -29,12 +29,13 @@ def _regional_stores(ctx: CheckContext, region: str) -> Iterator[Store | tuple[s
     same reads as backup.resources_protected so the answers are shared; (resource, why) for what could not
     be read."""
     try:
-        for db in ctx.call("rds", "DescribeDBInstances", region=region).get("DBInstances", []):
+        for db in ctx.call("rds", "DescribeDBInstances", region=region,
+                           required=("DBInstances",)).get("DBInstances", []):
             yield "RDS instance", db["DBInstanceArn"], _tags(db.get("TagList"))
     except NotAssessed as exc:
         yield ctx.account_resource("rds", region=region), exc
     try:
-        tables = ctx.call("dynamodb", "ListTables", region=region).get("TableNames", [])
+        tables = ctx.call("dynamodb", "ListTables", region=region, required=("TableNames",)).get("TableNames", [])
     except NotAssessed as exc:
         yield ctx.account_resource("dynamodb", region=region), exc
         tables = []
@@ -49,7 +50,8 @@ def _regional_stores(ctx: CheckContext, region: str) -> Iterator[Store | tuple[s
 
     yield from ctx.map(table_tags, tables)
     try:
-        for fs in ctx.call("efs", "DescribeFileSystems", region=region).get("FileSystems", []):
+        for fs in ctx.call("efs", "DescribeFileSystems", region=region,
+                           required=("FileSystems",)).get("FileSystems", []):
             arn = fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", f"file-system/{fs['FileSystemId']}",
                                                      region=region)
             yield "EFS file system", arn, _tags(fs.get("Tags"))

@@ -11,7 +11,7 @@ from scanner.api import CheckContext, Finding, check
 
 def _flow_logs_by_resource(ctx: CheckContext) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
-    for log in ctx.call("ec2", "DescribeFlowLogs").get("FlowLogs", []):
+    for log in ctx.call("ec2", "DescribeFlowLogs", required=("FlowLogs",)).get("FlowLogs", []):
         out.setdefault(log.get("ResourceId", ""), []).append({
             "flow_log_id": log.get("FlowLogId"),
             "status": log.get("FlowLogStatus"),

@@ -40,7 +40,7 @@ def tracing_layers(function: dict[str, Any]) -> list[str]:
 )
 def lambda_xray_tracing(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per function of the region."""
-    for function in ctx.call("lambda", "ListFunctions").get("Functions", []):
+    for function in ctx.call("lambda", "ListFunctions", required=("Functions",)).get("Functions", []):
         name, arn = function["FunctionName"], function["FunctionArn"]
         mode = (function.get("TracingConfig") or {}).get("Mode", "PassThrough")
         layers = tracing_layers(function)

@@ -22,11 +22,17 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from scanner.errors import NotAssessed, classify
+from scanner.answers import DamagedAnswer, check_parsed, check_raw, missing
+from scanner.errors import DAMAGE_ERRORS, NotAssessed, classify
+from scanner.model import Reason
 
 # Concurrent calls per (service, region). S3's bucket-configuration reads scale per bucket and are served
 # far above these rates; the control planes of IAM, EC2 and most other services throttle much earlier.
 SERVICE_LIMITS = {"s3": 32}
+# A damaged answer (cut short, not JSON, an HTML page) is asked for again this many times in all, after a
+# short pause; botocore's own retries do not see it, because it arrives as a success.
+DAMAGED_ATTEMPTS = 3
+DAMAGED_PAUSE = 0.2
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,6 +85,8 @@ class Collector:
         # waiting on its reads never starves them.
         self._io = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="wa-scan-io")
         self._io_threads: set[int] = set()
+        # Set by ``stop()``: no new call starts and a pause before asking again ends at once.
+        self._stopping = threading.Event()
 
     # -- clients ---------------------------------------------------------------------------------------
 
@@ -90,6 +98,8 @@ class Collector:
             if found is None:
                 # boto3 sessions are not thread-safe, so client creation stays under the lock.
                 found = self.session.client(service, region_name=region, config=self._config)
+                # Last, so a fault or stub registered on the session is judged like a real answer.
+                found.meta.events.register_last("before-parse", _judge_raw_answer, unique_id="wa-scan-answer")
                 self._clients[key] = found
                 limit = self._service_limits.get(service, self._per_service_limit)
                 self._limits[key] = threading.BoundedSemaphore(limit)
@@ -104,14 +114,19 @@ class Collector:
         region: str,
         *,
         absent: Iterable[str] = (),
+        required: Iterable[str] = (),
         **params: Any,
     ) -> Any:
         """The full answer of ``operation`` (all pages merged), or ``None`` when AWS answers with one of
         the ``absent`` error codes (e.g. ``NoSuchBucketPolicy``: the thing does not exist).
 
+        ``required`` names members (dotted paths) a whole answer always has, such as ``("Owner",)`` for
+        an ACL or ``("Buckets",)`` for a bucket list: the positive evidence that an empty-looking answer
+        really is empty. An answer without one is asked for again, then not assessed.
+
         Raises ``NotAssessed`` when the read cannot be made.
         """
-        value, _ = self.call_with_time(service, operation, region, absent=absent, **params)
+        value, _ = self.call_with_time(service, operation, region, absent=absent, required=required, **params)
         return value
 
     def call_with_time(
@@ -121,11 +136,16 @@ class Collector:
         region: str,
         *,
         absent: Iterable[str] = (),
+        required: Iterable[str] = (),
         **params: Any,
     ) -> tuple[Any, str]:
         """Like ``call``, and also when the answer was collected."""
+        need = tuple(required)
         key = ("call", service, region, operation, json.dumps(params, sort_keys=True, default=str))
-        slot = self._slot(key, lambda: self._fetch(service, operation, region, params))
+        slot = self._slot(key, lambda: self._fetch(service, operation, region, params, need))
+        if slot.error is None and need and missing(slot.value, need):
+            # Cached by a reader that asked less of it: ask again, this time for the whole answer.
+            slot = self._slot((*key, "required", *need), lambda: self._fetch(service, operation, region, params, need))
         if slot.error is not None:
             err = slot.error
             if isinstance(err, ClientError) and err.response.get("Error", {}).get("Code") in set(absent):
@@ -186,7 +206,34 @@ class Collector:
             slot.ready.set()
         return slot
 
-    def _fetch(self, service: str, operation: str, region: str, params: dict[str, Any]) -> Any:
+    def stop(self) -> None:
+        """Start no new call from now on; a pause before asking again for a damaged answer ends at once."""
+        self._stopping.set()
+
+    def _fetch(self, service: str, operation: str, region: str, params: dict[str, Any],
+               required: tuple[str, ...] = ()) -> Any:
+        """One whole answer: a damaged one is asked for again, then raised as ``DamagedAnswer``."""
+        attempt = 1
+        while True:
+            if self._stopping.is_set():
+                raise NotAssessed(Reason.INTERRUPTED, "the scan was interrupted before this read",
+                                  operation=f"{service}:{operation}")
+            try:
+                result = self._fetch_once(service, operation, region, params)
+                check_parsed(self.client(service, region).meta.service_model.operation_model(operation), result)
+                absent_member = missing(result, required)
+                if absent_member:
+                    raise DamagedAnswer(f"the answer has no {absent_member}, so an empty answer cannot be "
+                                        "told from a damaged one")
+                return result
+            except DAMAGE_ERRORS:
+                if attempt >= DAMAGED_ATTEMPTS or self._stopping.is_set():
+                    raise
+            # Sleep on the stop event, so an interrupt does not wait for the pause to end.
+            self._stopping.wait(DAMAGED_PAUSE * attempt)
+            attempt += 1
+
+    def _fetch_once(self, service: str, operation: str, region: str, params: dict[str, Any]) -> Any:
         client = self.client(service, region)
         py_name = xform_name(operation)
         if not hasattr(client, py_name):
@@ -199,3 +246,8 @@ class Collector:
         if isinstance(result, dict):
             result.pop("ResponseMetadata", None)
         return result
+
+
+def _judge_raw_answer(operation_model: Any, response_dict: dict[str, Any], **_: Any) -> None:
+    """botocore ``before-parse`` hook: a damaged body never reaches the parser's lenient fallbacks."""
+    check_raw(operation_model, response_dict)

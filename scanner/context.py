@@ -36,13 +36,17 @@ class CheckContext:
     # -- reads -----------------------------------------------------------------------------------------
 
     def call(self, service: str, operation: str, *, region: str | None = None,
-             absent: Iterable[str] = (), **params: Any) -> Any:
+             absent: Iterable[str] = (), required: Iterable[str] = (), **params: Any) -> Any:
         """Read through the collector (cached, paginated); ``None`` for an ``absent`` error code.
+
+        ``required`` names the members (dotted paths) a whole answer always has; a check whose pass rests
+        on an absence (no grants, no log groups) states them, so an empty or damaged answer is *not
+        assessed* instead of "none found".
 
         Raises ``NotAssessed`` when the read cannot be made.
         """
         value, when = self.collector.call_with_time(
-            service, operation, region or self.api_region, absent=absent, **params
+            service, operation, region or self.api_region, absent=absent, required=required, **params
         )
         self._record(f"{service}:{operation}", when)
         return value

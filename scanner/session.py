@@ -19,9 +19,19 @@ from botocore.exceptions import (
     TokenRetrievalError,
 )
 
+from scanner.answers import one_line
 from scanner.collect import Collector
-from scanner.errors import CredentialsError, NotAssessed, UsageError
+from scanner.errors import (
+    DAMAGE_ERRORS,
+    EXPIRED_CODES,
+    SIGNATURE_CODES,
+    CredentialsError,
+    NotAssessed,
+    TransientError,
+    UsageError,
+)
 from scanner.guard import ReadOnlyGuard
+from scanner.model import Reason
 
 _HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 _ENABLED = ("opt-in-not-required", "opted-in")
@@ -128,9 +138,10 @@ def open_target(
 def _identity(collector: Collector, region: str, profile: str | None) -> dict[str, str]:
     hint = f" --profile {profile}" if profile else ""
     try:
-        return collector.call("sts", "GetCallerIdentity", region)
+        # An answer without these is damaged (an empty document, a proxy's page): never a KeyError later.
+        return collector.call("sts", "GetCallerIdentity", region, required=("Arn", "Account"))
     except NotAssessed as exc:
-        cause = exc.__cause__
+        error, cause = exc, exc.__cause__
     if isinstance(cause, (NoCredentialsError, PartialCredentialsError)):
         raise CredentialsError(
             "no AWS credentials found: pass --profile NAME, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID "
@@ -140,10 +151,29 @@ def _identity(collector: Collector, region: str, profile: str | None) -> dict[st
         raise CredentialsError(f"the SSO session has expired or was never started: run 'aws sso login{hint}'")
     if isinstance(cause, NoRegionError):
         raise UsageError("no AWS region configured: pass --region or set AWS_DEFAULT_REGION")
+    code = error.code or ""
+    if code in SIGNATURE_CODES:
+        raise CredentialsError(f"AWS refused the request signature ({code}): check the system clock and the "
+                               "credentials")
+    if code in EXPIRED_CODES:
+        raise CredentialsError(f"the AWS credentials have expired ({code}): renew them{_renew(profile)}")
+    transient = isinstance(cause, DAMAGE_ERRORS) or error.reason in (Reason.THROTTLED, Reason.UNREACHABLE)
     if isinstance(cause, ClientError):
-        code = cause.response.get("Error", {}).get("Code", "")
-        message = cause.response.get("Error", {}).get("Message", "")
-        raise CredentialsError(f"AWS rejected the credentials ({code}): {message}".rstrip(": "))
-    if isinstance(cause, EndpointConnectionError):
-        raise CredentialsError(f"cannot reach AWS STS: {cause}")
-    raise CredentialsError(f"cannot get AWS credentials: {cause}")
+        status = cause.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        transient = transient or status >= 500
+        if not transient:
+            message = one_line(cause.response.get("Error", {}).get("Message", ""))
+            raise CredentialsError(f"AWS rejected the credentials ({code}): {message}".rstrip(": "))
+    if transient or isinstance(cause, EndpointConnectionError):
+        raise TransientError(f"AWS STS gave no usable answer to GetCallerIdentity ({_short(error.detail)}); "
+                             "nothing was scanned: try again")
+    raise CredentialsError(f"cannot get AWS credentials: {one_line(str(cause), 160)}")
+
+
+def _short(detail: str) -> str:
+    """A NotAssessed detail without its trailing "(service:Operation in region)"."""
+    return detail.rsplit(" (sts:", 1)[0]
+
+
+def _renew(profile: str | None) -> str:
+    return f" (for SSO: aws sso login --profile {profile})" if profile else ""
