@@ -78,6 +78,9 @@ def _resource(ctx: CheckContext, qualifier: dict[str, Any]) -> str:
         return rid
     if kind == "AWS::::Account":
         return ctx.account_resource()
+    if kind == "AWS::S3::Bucket":
+        # Config names buckets by name, so the finding lines up with wa-scan's own bucket findings.
+        return f"arn:{ctx.partition}:s3:::{rid}"
     return f"{kind}/{rid}" if kind else rid
 
 

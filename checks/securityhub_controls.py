@@ -126,6 +126,9 @@ def control_results(ctx: CheckContext) -> Iterator[Finding]:
         status = _STATUS.get(item["Compliance"]["Status"], Status.NOT_ASSESSED)
         resources = item.get("Resources") or [{}]
         resource = resources[0].get("Id") or ctx.account_resource()
+        if resource.startswith("AWS::::Account:"):
+            # Account-level controls name the account; ours is the account's pseudo-ARN in the region.
+            resource = ctx.account_resource()
         key = (cid, resource)
         # Per-standard findings repeat a control once per standard: the worst verdict stands.
         if key not in worst or _WORST[status] > _WORST[worst[key][0]]:

@@ -64,8 +64,8 @@ def test_rule_results_become_findings_under_the_rule_identifier(aws, scan):
     by = {(f.check, f.resource): f for f in result.findings}
     rule_id = PREFIX + "S3_BUCKET_VERSIONING_ENABLED"
 
-    assert by[(rule_id, "AWS::S3::Bucket/public-exports")].status == "fail"
-    good = by[(rule_id, "AWS::S3::Bucket/payments-data")]
+    assert by[(rule_id, "arn:aws:s3:::public-exports")].status == "fail"
+    good = by[(rule_id, "arn:aws:s3:::payments-data")]
     assert good.status == "pass" and good.evidence.observed["created_by"] == "config-conforms.amazonaws.com"
     assert good.evidence.observed["source"] == "AWS Config rule S3_BUCKET_VERSIONING_ENABLED"
     assert "config:GetComplianceDetailsByConfigRule" in good.evidence.source
