@@ -26,6 +26,7 @@ def seed(demo: DemoAccount) -> None:
     _quotas(demo)
     _scaling(demo)
     _interactions(demo)
+    _cost(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -225,3 +226,33 @@ def _interactions(demo: DemoAccount) -> None:
             gw.update_stage(restApiId=api["id"], stageName="prod", patchOperations=[
                 {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "2000"},
                 {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": "4000"}])
+
+
+def _cost(demo: DemoAccount) -> None:
+    """Cost Explorer and billing exports, which moto lacks: a Compute Savings Plan covers 62% of eligible spend
+    but is only 71% used; the team tag is active for cost allocation; no cost category; a CUR 2.0 export."""
+    def coverage(params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"SavingsPlansCoverages": [{"TimePeriod": params.get("TimePeriod", {}), "Coverage": {
+            "SpendCoveredBySavingsPlans": "1860.00", "OnDemandCost": "1140.00", "TotalCost": "3000.00",
+            "CoveragePercentage": "62.0"}}]}
+
+    def utilization(params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"Total": {"Utilization": {"TotalCommitment": "2620.00", "UsedCommitment": "1860.00",
+                                          "UnusedCommitment": "760.00", "UtilizationPercentage": "71.0"}}}
+
+    def no_reservations(params: dict[str, Any], region: str) -> dict[str, Any]:
+        raise FillInError("DataUnavailableException", "no Reserved Instances in the period")
+
+    demo.fill_in("ce", "GetSavingsPlansCoverage", coverage)
+    demo.fill_in("ce", "GetReservationCoverage", lambda params, region: {"Total": {"CoverageHours": {
+        "TotalRunningHours": "0", "CoverageHoursPercentage": "0"}}})
+    demo.fill_in("ce", "GetSavingsPlansUtilization", utilization)
+    demo.fill_in("ce", "GetReservationUtilization", no_reservations)
+    demo.fill_in("ce", "ListCostAllocationTags", lambda params, region: {"CostAllocationTags": [
+        {"TagKey": "team", "Type": "UserDefined", "Status": "Active"},
+        {"TagKey": "cost-center", "Type": "UserDefined", "Status": "Inactive"}]})
+    demo.fill_in("ce", "ListCostCategoryDefinitions", lambda params, region: {"CostCategoryReferences": []})
+    demo.fill_in("cur", "DescribeReportDefinitions", lambda params, region: {"ReportDefinitions": []})
+    demo.fill_in("bcm-data-exports", "ListExports", lambda params, region: {"Exports": [
+        {"ExportArn": f"arn:aws:bcm-data-exports:{EAST}:{demo.account}:export/cur2-hourly-5e1f",
+         "ExportName": "cur2-hourly", "ExportStatus": {"StatusCode": "HEALTHY"}}]})
