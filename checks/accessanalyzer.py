@@ -14,6 +14,7 @@ EXTERNAL_ACCESS_TYPES = ("ACCOUNT", "ORGANIZATION")
     title="IAM Access Analyzer is enabled",
     service="accessanalyzer",
     severity="medium",
+    effort="low",
     description="""An active IAM Access Analyzer for external access (type ACCOUNT or ORGANIZATION) exists in
         the region, so resources shared outside the account or organization (buckets, keys, roles, queues,
         snapshots) are found. Unused-access and internal-access analyzers are recorded but do not count.

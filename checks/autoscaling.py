@@ -19,6 +19,7 @@ def groups(ctx: CheckContext) -> list[dict[str, Any]]:
     title="Auto Scaling groups span several Availability Zones",
     service="autoscaling",
     severity="medium",
+    effort="medium",
     description="""Every Auto Scaling group may launch instances in at least min_zones Availability Zones,
         so that losing one zone leaves capacity in another and the group replaces what was lost there.""",
     remediation="""Add subnets in further Availability Zones to the group (autoscaling update-auto-scaling-group

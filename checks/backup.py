@@ -157,6 +157,7 @@ def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[s
     title="Data stores are backed up",
     service="backup",
     severity="high",
+    effort="medium",
     description="""Every EBS volume, RDS instance, DynamoDB table and EFS file system is assigned to an AWS
         Backup plan (by ARN, by tag or by wildcard, directly or through the EC2 instance a volume is
         attached to or the Aurora cluster an instance belongs to), or has its own native backup (RDS

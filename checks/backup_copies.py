@@ -38,6 +38,7 @@ def copy_destinations(ctx: CheckContext, plan: dict[str, Any]) -> list[dict[str,
     title="Backup plans copy backups to another region or account",
     service="backup",
     severity="high",
+    effort="low",
     description="""Each AWS Backup plan has at least one rule whose copy action sends recovery points to a
         vault in another region or another account, so a regional outage or a compromised account does not
         take the backups down with the data.""",

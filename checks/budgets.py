@@ -14,6 +14,7 @@ from scanner.api import CheckContext, Finding, check
     service="budgets",
     scope="global",
     severity="medium",
+    effort="low",
     description="""The account has at least one AWS Budgets budget, and every budget notifies someone when
         actual or forecast spend crosses a threshold: a budget without notifications records a number but
         warns nobody. One finding per budget; one account-level failure when there is none.""",

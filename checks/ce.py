@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     service="ce",
     scope="global",
     severity="medium",
+    effort="low",
     description="""Cost Anomaly Detection has at least one monitor (for example the AWS services monitor),
         and every monitor has a subscription that sends its anomalies to someone, so an unexpected rise in
         spend is noticed within a day rather than at the end of the month. One finding per monitor; one

@@ -32,6 +32,7 @@ def age_days(when: Any, now: datetime | None = None) -> int | None:
     title="CloudFormation stacks have not drifted",
     service="cloudformation",
     severity="medium",
+    effort="medium",
     description="""Each stack's last drift detection found it IN_SYNC with its template, and that detection is
         at most max_check_age_days days old. DRIFTED fails. A stack whose drift was never detected
         (NOT_CHECKED), whose last detection failed (UNKNOWN) or is older than the limit is reported as not

@@ -120,6 +120,7 @@ def _inventory(ctx: CheckContext, keys: set[str]) -> tuple[Inventory, dict[str, 
     title="Resources are managed as code",
     service="cloudformation",
     severity="medium",
+    effort="high",
     description="""For each kind of resource in the region (EC2 instances, EBS volumes, RDS instances,
         DynamoDB tables, Lambda functions, load balancers), at least min_percent belong to a CloudFormation
         stack (CDK, SAM and StackSets included): listed among a live stack's resources, or carrying the

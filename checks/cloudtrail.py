@@ -39,6 +39,7 @@ def _covers(trail: dict[str, Any], region: str) -> bool:
     title="CloudTrail records API activity in every region",
     service="cloudtrail",
     severity="high",
+    effort="low",
     description="""In each region, a trail that is logging covers the region: a multi-region trail (the
         account's own or its organization's) or a single-region trail homed there. A region where no
         trail logs has no record of who did what, which is the first thing an investigation needs. A
@@ -100,6 +101,7 @@ def is_logging(ctx: CheckContext, trail: dict[str, Any]) -> bool | None:
     title="CloudTrail log file validation is on",
     service="cloudtrail",
     severity="medium",
+    effort="low",
     description="""Each trail of the account has log file integrity validation turned on, so CloudTrail
         writes signed digest files and an investigator can prove the log files were not altered or
         deleted after delivery. Each trail is assessed once, in its home region (a trail homed in a

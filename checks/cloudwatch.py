@@ -39,6 +39,7 @@ def referenced_by(composites: list[dict[str, Any]]) -> dict[str, str]:
     title="CloudWatch alarms notify or act",
     service="cloudwatch",
     severity="medium",
+    effort="low",
     description="""The region has CloudWatch alarms, and every alarm has enabled actions for its ALARM state
         (an SNS notification, an Auto Scaling or EC2 action, a Systems Manager incident), directly or through
         a composite alarm that acts. An alarm nobody hears only changes colour on a dashboard.""",

@@ -52,6 +52,7 @@ def pipelines_for(ctx: CheckContext, region: str) -> tuple[list[str], list[str],
     title="Workload regions are deployed by pipelines",
     service="codepipeline",
     severity="low",
+    effort="high",
     description="""Every region that runs EC2 instances or Lambda functions has a CodePipeline pipeline, or
         is the target of a cross-region action of a pipeline in another scanned region. Pipelines run by
         other systems (GitHub Actions, GitLab, Jenkins, or CodePipeline in a separate tooling account) are

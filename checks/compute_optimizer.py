@@ -15,6 +15,7 @@ from scanner.api import CheckContext, Finding, Reason, Status, check
     service="compute-optimizer",
     scope="global",
     severity="low",
+    effort="low",
     description="""The account is opted in to AWS Compute Optimizer (status Active), which analyses the
         utilisation of EC2 instances, Auto Scaling groups, EBS volumes, Lambda functions, ECS services and
         RDS databases and recommends types and sizes. Without it, sizing decisions rest on guesses.""",
@@ -67,6 +68,7 @@ def _best_option(rec: dict[str, Any]) -> dict[str, Any]:
     title="EC2 instances are right-sized",
     service="compute-optimizer",
     severity="medium",
+    effort="medium",
     description="""Compute Optimizer finds each analysed EC2 instance Optimized, not Overprovisioned (paying
         for unused capacity) or Underprovisioned (short of CPU, memory, storage or network throughput). One
         finding per instance Compute Optimizer has a recommendation for (it needs about 30 hours of

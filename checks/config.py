@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     title="AWS Config is recording",
     service="config",
     severity="medium",
+    effort="low",
     description="""A configuration recorder exists in the region and is recording, and its last recording
         attempt did not fail. Without it there is no history of how resources were configured at the
         time of an event, and Config rules and conformance packs have nothing to evaluate. The finding

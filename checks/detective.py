@@ -12,6 +12,7 @@ from scanner.api import CheckContext, Finding, check
     title="Detective is enabled",
     service="detective",
     severity="low",
+    effort="low",
     description="""The account has an Amazon Detective behavior graph in the region, either as its
         administrator or as an enabled member of another account's graph. Detective keeps up to a year of
         correlated CloudTrail, VPC flow log and GuardDuty data, so an investigation can start at once

@@ -42,6 +42,7 @@ def _arn(ctx: CheckContext, server: dict[str, Any]) -> str:
     title="Elastic Disaster Recovery source servers replicate continuously",
     service="drs",
     severity="high",
+    effort="medium",
     description="""Every AWS Elastic Disaster Recovery source server is in continuous data replication, so a
         recovery can launch from data seconds old. Servers still in initial sync, stalled, paused, stopped or
         disconnected fail. Regions where the service was never initialized are not assessed.""",
@@ -90,6 +91,7 @@ def _parse(value: Any) -> datetime | None:
     title="Disaster recovery is drilled for every source server",
     service="drs",
     severity="high",
+    effort="medium",
     description="""Every AWS Elastic Disaster Recovery source server had a drill or recovery launched in the
         last `days` days, and that launch did not fail: recovery that has not been exercised is recovery that
         is not known to work. Regions where the service was never initialized are not assessed.""",

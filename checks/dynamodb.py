@@ -12,6 +12,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, check
     title="DynamoDB tables have point-in-time recovery",
     service="dynamodb",
     severity="medium",
+    effort="low",
     description="""Every DynamoDB table has point-in-time recovery enabled, so an accidental write or delete
         can be undone by restoring the table to any second of the recovery window.""",
     remediation="""Enable point-in-time recovery on each table (dynamodb update-continuous-backups

@@ -54,6 +54,7 @@ def _label(vol: dict[str, Any]) -> str:
     title="EBS volumes use gp3 rather than gp2",
     service="ec2",
     severity="low",
+    effort="low",
     description="""No EBS volume is of type gp2. gp3 costs about 20% less per GB and includes 3,000 IOPS
         and 125 MB/s whatever the size; a gp3 volume with the same baseline performance as a gp2 volume is
         cheaper at every size. The evidence holds the estimated monthly saving at us-east-1 list prices.""",
@@ -89,6 +90,7 @@ def _age_days(created: Any) -> int | None:
     title="EBS volumes are attached to an instance",
     service="ec2",
     severity="low",
+    effort="low",
     description="""No EBS volume sits in the 'available' state, attached to nothing: an unattached volume is
         billed in full and is usually left over from a terminated instance.""",
     remediation="""Snapshot the volume if its data may be needed (or archive the snapshot), then delete it;

@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     title="EBS encryption by default is on",
     service="ec2",
     severity="medium",
+    effort="low",
     description="""The region's account setting "EBS encryption by default" is on, so every new volume and
         snapshot copy is encrypted whoever creates it and however, instead of relying on each template to
         ask for it.""",
@@ -37,6 +38,7 @@ def ebs_encryption_by_default(ctx: CheckContext) -> Iterator[Finding]:
     title="EBS volumes are encrypted",
     service="ec2",
     severity="medium",
+    effort="high",
     description="""Every EBS volume in the region is encrypted at rest; the evidence names the KMS key that
         protects it.""",
     remediation="""Snapshot the unencrypted volume, copy the snapshot with encryption (a customer-managed KMS

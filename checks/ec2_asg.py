@@ -42,6 +42,7 @@ def auto_recovered(inst: dict) -> bool:
     title="EC2 instances recover automatically",
     service="ec2",
     severity="low",
+    effort="high",
     description="""Every running instance has automated recovery: it is a member of an Auto Scaling group,
         which replaces a failed or impaired instance (read from the aws:autoscaling:groupName tag AWS puts
         on group instances, otherwise from the groups' instance lists); or EC2 recovers it onto new hardware

@@ -52,6 +52,7 @@ def credit_metrics(ctx: CheckContext, instance_ids: list[str], days: int) -> dic
     title="Burstable instances do not run out of CPU credits",
     service="ec2",
     severity="medium",
+    effort="medium",
     description="""Running T2/T3/T3a/T4g instances kept a CPU credit balance of at least
         min_credit_balance over the look-back window (option days, 7 by default) and were charged no
         surplus credits. An instance that drains its credits

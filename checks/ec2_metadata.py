@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     title="EC2 instances require IMDSv2",
     service="ec2",
     severity="medium",
+    effort="medium",
     description="""Running and stopped instances either require session tokens for the instance metadata
         service (HttpTokens=required, IMDSv2 only) or have the metadata endpoint turned off, so a
         server-side request forgery cannot read the instance role's credentials with a plain GET.""",

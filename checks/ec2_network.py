@@ -75,6 +75,7 @@ def _open_port_findings(ctx: CheckContext, kind: str) -> Iterator[Finding]:
     title="Security groups do not open admin ports to the internet",
     service="ec2",
     severity="high",
+    effort="low",
     description="""No security group allows inbound SSH (22) or RDP (3389) from 0.0.0.0/0 or ::/0, whether
         by a rule for that port, a port range covering it, or a rule for all protocols.""",
     remediation="""Remove the rule; reach instances through Systems Manager Session Manager or, where a
@@ -92,6 +93,7 @@ def restrict_admin_ports(ctx: CheckContext) -> Iterator[Finding]:
     title="Security groups do not open database ports to the internet",
     service="ec2",
     severity="high",
+    effort="low",
     description="""No security group allows inbound traffic from 0.0.0.0/0 or ::/0 to a database or cache
         port (MySQL, PostgreSQL, SQL Server, Oracle, Redshift, Redis, Memcached, MongoDB, OpenSearch,
         Cassandra, CouchDB), whether by a rule for that port, a port range covering it, or a rule for all
@@ -125,6 +127,7 @@ def _summary(rules: list[dict[str, Any]], direction: str) -> list[str]:
     title="Default security groups allow no traffic",
     service="ec2",
     severity="medium",
+    effort="low",
     description="""The default security group of every VPC has no inbound and no outbound rules, so a
         resource launched without an explicit group gets no network access by accident.""",
     remediation="""Remove every inbound and outbound rule from each VPC's default security group (it cannot

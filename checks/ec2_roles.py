@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     title="EC2 instances have an IAM role",
     service="ec2",
     severity="medium",
+    effort="medium",
     description="""Running and stopped instances carry an IAM instance profile, so software on them gets
         short-lived credentials instead of long-lived access keys.""",
     remediation="""Create a role with the permissions the workload needs and attach it as an instance profile

@@ -44,6 +44,7 @@ def previous_families(extra: str) -> frozenset[str]:
     title="Instances use current-generation types",
     service="ec2",
     severity="low",
+    effort="medium",
     description="""Running and stopped instances use current-generation instance types, not a family AWS
         lists as previous generation (M1-M4, C1-C4, R3-R4, T1, A1, I2, G2-G3, P3 and P3dn, and the retired
         cluster and high-I/O types). Newer generations give more performance per dollar and per watt.""",

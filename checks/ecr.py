@@ -34,6 +34,7 @@ def registry_rule(config: dict[str, Any], repository: str) -> dict[str, str] | N
     title="ECR repositories scan images on push",
     service="ecr",
     severity="medium",
+    effort="low",
     description="""Every private ECR repository has its images scanned for vulnerabilities when they are
         pushed (or continuously): through a registry scanning rule whose filter matches the repository, or,
         with basic scanning, through the repository's own scan-on-push setting. With enhanced scanning

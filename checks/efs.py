@@ -12,6 +12,7 @@ from scanner.api import CheckContext, Finding, check
     title="EFS file systems are encrypted",
     service="efs",
     severity="medium",
+    effort="high",
     description="""Every EFS file system in the region is encrypted at rest. Encryption can only be chosen
         when the file system is created.""",
     remediation="""Create an encrypted file system (a customer-managed KMS key where access must be controlled

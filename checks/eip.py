@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     title="Elastic IPs are in use",
     service="ec2",
     severity="low",
+    effort="low",
     description="""Every Elastic IP address of the region is associated with an instance or a network
         interface (NAT gateway, load balancer, ...). An idle Elastic IP is billed by the hour and is a
         public address nobody is watching.""",

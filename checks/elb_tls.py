@@ -44,6 +44,7 @@ def _label(lb: dict[str, Any], listener: dict[str, Any]) -> str:
     title="Load balancer listeners use TLS",
     service="elbv2",
     severity="high",
+    effort="medium",
     description="""Every HTTP listener of an application load balancer redirects to HTTPS; HTTPS and TLS
         listeners pass. Plain TCP and UDP listeners of network load balancers are not assessed (they may
         pass TLS through to the targets).""",
@@ -86,6 +87,7 @@ def _lowest_version(protocols: list[str]) -> float | None:
     title="Load balancer TLS policies refuse outdated protocols",
     service="elbv2",
     severity="medium",
+    effort="low",
     description="""Every HTTPS and TLS listener uses a security policy whose lowest protocol is at least
         the minimum_tls option (TLS 1.2 by default), judged from the protocols DescribeSSLPolicies lists
         for the policy.""",

@@ -12,6 +12,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, check
     title="Load balancers span several Availability Zones",
     service="elbv2",
     severity="medium",
+    effort="medium",
     description="""Every Application, Network and Gateway Load Balancer, and every Classic Load Balancer, is
         enabled in at least min_zones Availability Zones, so the entry point of the workload survives the loss
         of a zone.""",

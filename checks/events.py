@@ -54,6 +54,7 @@ def routes_guardduty(pattern_text: str | None) -> str | None:
     title="GuardDuty findings are routed to a target",
     service="events",
     severity="medium",
+    effort="low",
     description="""An enabled EventBridge rule on the region's default event bus matches GuardDuty findings
         (source aws.guardduty, or Security Hub findings not narrowed to other products) and has at least one
         target (SNS topic, chat, ticketing, a response Lambda). Findings that nobody is told about are

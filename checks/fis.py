@@ -52,6 +52,7 @@ def _read(ctx: CheckContext, region: str) -> RegionFis:
     service="fis",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""At least one AWS Fault Injection Service experiment started in the last `days` days in
         one of the scanned regions (account-level finding), and every experiment template has been run in
         that window (one finding per template). Experiments that were cancelled before starting do not count.

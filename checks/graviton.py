@@ -28,6 +28,7 @@ def is_graviton(instance: dict[str, Any]) -> bool:
     title="The fleet uses Graviton instances",
     service="ec2",
     severity="info",
+    effort="high",
     description="""At least min_percent of the region's running EC2 instances use AWS Graviton (arm64)
         processors, for which AWS cites the best price performance in EC2 and up to 60% less energy than
         comparable instances for the same performance. One finding per region with running instances, with

@@ -18,6 +18,7 @@ def detectors(ctx: CheckContext) -> list[tuple[str, dict]]:
     title="GuardDuty is enabled",
     service="guardduty",
     severity="high",
+    effort="low",
     description="A GuardDuty detector exists and is enabled in the region.",
     remediation="""Enable GuardDuty in every enabled region, ideally for the whole organization from a
         delegated administrator account, so that threats in unused regions are seen too.""",

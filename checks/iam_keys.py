@@ -14,6 +14,7 @@ from scanner.api import CheckContext, Finding, check
     service="iam",
     scope="global",
     severity="high",
+    effort="medium",
     description="""Active access keys older than the rotation limit (default 90 days), or active keys not used
         for the unused limit (default 45 days, counting keys never used since they were created that long
         ago). Thresholds of CIS AWS Foundations 1.12/1.14 and Security Hub IAM.3/IAM.22.""",

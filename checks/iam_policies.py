@@ -27,6 +27,7 @@ def _admin_inline(items: list[dict[str, Any]]) -> list[str]:
     service="iam",
     scope="global",
     severity="high",
+    effort="medium",
     description="""Customer managed policies (their default version) and inline policies of users, groups
         and roles that allow Action "*" on Resource "*". One finding per customer managed policy and per
         principal with inline policies. AWS managed policies are left to iam.no_admin_users.
@@ -76,6 +77,7 @@ def no_full_admin_policies(ctx: CheckContext) -> Iterator[Finding]:
     service="iam",
     scope="global",
     severity="high",
+    effort="medium",
     description="""IAM users with AdministratorAccess or any policy allowing "*" on "*": attached to the
         user, inline in the user, or attached or inline in one of the user's groups. Administrator work
         belongs to roles assumed for the task, with temporary credentials.""",

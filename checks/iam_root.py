@@ -18,6 +18,7 @@ def _root_arn(ctx: CheckContext) -> str:
     service="iam",
     scope="global",
     severity="critical",
+    effort="low",
     description="""The account's root user signs in with multi-factor authentication (GetAccountSummary
         AccountMFAEnabled). A root user with neither a password nor access keys (AccountPasswordPresent and
         AccountAccessKeysPresent both 0, as after centralized root access removes member accounts' root
@@ -75,6 +76,7 @@ _SCP_SCOPE = {
     service="iam",
     scope="global",
     severity="critical",
+    effort="low",
     description="""The root user has no access keys (GetAccountSummary AccountAccessKeysPresent). A root key
         is a long-lived credential with the root user's full authority: IAM policies and permissions
         boundaries never apply to the root user. Service control policies do restrict the root user of a
@@ -106,6 +108,7 @@ def root_no_access_keys(ctx: CheckContext) -> Iterator[Finding]:
     service="iam",
     scope="global",
     severity="high",
+    effort="medium",
     description="""The root user's password and access keys were not used within the window (default 90
         days), from the credential report's <root_account> row. Root use should be rare, deliberate and
         tied to the few tasks only root can do. CIS AWS Foundations 1.7.""",

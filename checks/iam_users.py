@@ -31,6 +31,7 @@ def console_users(ctx: CheckContext) -> list[dict[str, str]]:
     service="iam",
     scope="global",
     severity="high",
+    effort="low",
     description="""Every IAM user that can sign in to the console (has a password) has an MFA device, from
         the credential report. CIS AWS Foundations 1.10, Security Hub IAM.5.""",
     remediation="""Require MFA for every console user (an IAM policy that denies everything but MFA
@@ -57,6 +58,7 @@ def console_users_mfa(ctx: CheckContext) -> Iterator[Finding]:
     service="iam",
     scope="global",
     severity="medium",
+    effort="low",
     description="""The account has an IAM password policy with a minimum length of at least 14 characters
         and reuse prevention of at least 24 passwords (both options). No policy at all (NoSuchEntity) fails.
         Character-class rules are optional (NIST SP 800-63B advises length over composition).
@@ -104,6 +106,7 @@ def password_policy_strong(ctx: CheckContext) -> Iterator[Finding]:
     service="iam",
     scope="global",
     severity="medium",
+    effort="low",
     description="""IAM users' console passwords were used within the window (default 45 days); a password
         never used counts from when it was set. An unused password is a credential nobody watches.
         CIS AWS Foundations 1.12, Security Hub IAM.8.""",
@@ -143,6 +146,7 @@ def console_passwords_used(ctx: CheckContext) -> Iterator[Finding]:
     service="iam",
     scope="global",
     severity="medium",
+    effort="high",
     description="""People reach the account through federation (IAM Identity Center, found with sso-admin
         ListInstances in each scanned region, or an IAM SAML provider) rather than as IAM users with console
         passwords. Passes when no IAM user has a password, or when an identity provider exists and at most
@@ -219,6 +223,7 @@ def _trusted_workload_principals(role: dict[str, Any]) -> list[str]:
     service="iam",
     scope="global",
     severity="high",
+    effort="medium",
     description="""Programmatic IAM users (an active access key and no console password) are workloads or
         tools holding long-lived keys; each fails. Roles that AWS services or web-identity (OIDC) providers
         assume are workload identities with temporary credentials; each passes (service-linked roles are

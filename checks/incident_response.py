@@ -50,6 +50,7 @@ def trusted_principals(trust_policy: Any) -> dict[str, list[str]]:
     service="iam",
     scope="global",
     severity="medium",
+    effort="low",
     description="""The account has an IAM role for incident responders or break-glass access, recognised by
         its name (option name_pattern, default: incident, break-glass, forensic, security-response;
         IAM Identity Center roles AWSReservedSSO_<permission set>_... match by their permission set name).

@@ -46,6 +46,7 @@ def _wanted(value: Any) -> list[str]:
     title="Amazon Inspector is scanning for vulnerabilities",
     service="inspector2",
     severity="medium",
+    effort="low",
     description="""Amazon Inspector is enabled in the region for the account and scans the resource types
         named by the resource_types option (by default EC2 instances, ECR images and Lambda functions) for
         known software vulnerabilities and unintended network exposure.""",

@@ -40,6 +40,7 @@ def _rotatable(meta: dict[str, Any]) -> str | None:
     title="Customer-managed KMS keys rotate automatically",
     service="kms",
     severity="medium",
+    effort="low",
     description="""Every enabled customer-managed symmetric KMS key with AWS-generated key material has
         automatic key rotation on, which limits how much data one key version protects. AWS managed keys
         (rotated by AWS), disabled keys, keys pending deletion, asymmetric and HMAC keys, and keys with

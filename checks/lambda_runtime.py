@@ -95,6 +95,7 @@ def _names(value: Any) -> tuple[str, ...]:
     title="Lambda functions use a supported runtime",
     service="lambda",
     severity="medium",
+    effort="medium",
     description="""No Lambda function (packaged as a .zip archive) runs on a runtime that AWS has deprecated
         and no longer patches, from a dated table of every runtime's deprecation date, past and projected
         (the Lambda Developer Guide's runtime tables). With option days_ahead above 0, a runtime AWS

@@ -18,6 +18,7 @@ REFERENCE_NAMES = r"(?i)(_arn|_name|_id|_path|_param|_parameter|_ssm|_ref|_regio
     title="Lambda functions keep no secrets in environment variables",
     service="lambda",
     severity="high",
+    effort="medium",
     description="""Lambda functions whose environment variable NAMES look like secrets (name_pattern: secret,
         password, token, api key, private or access key, credential, connection string), unless the name
         says it refers to a secret stored elsewhere (reference_pattern: ..._ARN, ..._NAME, ..._PARAMETER and

@@ -25,6 +25,7 @@ def _group_arn(ctx: CheckContext, group: dict[str, Any]) -> str:
     title="CloudWatch log groups have a retention period",
     service="logs",
     severity="low",
+    effort="low",
     description="""Every CloudWatch Logs log group has a retention period, so log data is kept as long as it
         is needed and then expires, instead of growing forever (a new group never expires by default). Each
         group without one fails on its own, named by its ARN; the groups that comply are summed up in one

@@ -24,6 +24,7 @@ def _macie_off(error: NotAssessed) -> bool:
     title="Macie is enabled",
     service="macie2",
     severity="medium",
+    effort="low",
     description="""Amazon Macie is enabled (not paused) in the region, so sensitive data in S3 buckets can be
         discovered and classified automatically. Macie answers AccessDeniedException "Macie is not enabled"
         (or ResourceNotFoundException after it was disabled) when it is off; a denied permission is

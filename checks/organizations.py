@@ -41,6 +41,7 @@ def _walk(ctx: CheckContext, root_id: str, targeted: dict[str, list[str]]) -> It
     service="organizations",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""In an AWS Organization with all features, every member account is governed by at least
         one custom service control policy (attached to the root, an OU on its path, or the account itself);
         AWS's FullAWSAccess does not count. One finding per member account; the management account is left

@@ -12,6 +12,7 @@ from scanner.api import CheckContext, Finding, check
     title="RDS storage is encrypted",
     service="rds",
     severity="high",
+    effort="high",
     description="""Every RDS DB instance (including Aurora, DocumentDB and Neptune instances, which the same
         API lists) has storage encryption on, which also covers its automated backups, snapshots and read
         replicas. Encryption can only be chosen when the instance is created.""",

@@ -12,6 +12,7 @@ from scanner.api import CheckContext, Finding, check
     title="RDS instances are not publicly accessible",
     service="rds",
     severity="high",
+    effort="low",
     description="""No RDS or Aurora DB instance has PubliclyAccessible set, which gives it a public DNS
         name and address reachable from outside its VPC wherever security groups allow.""",
     remediation="""Modify the instance with --no-publicly-accessible, keep it in private subnets and reach it

@@ -64,6 +64,7 @@ def _observed(db: Database) -> dict[str, Any]:
     title="RDS automated backups are kept long enough",
     service="rds",
     severity="medium",
+    effort="low",
     description="""Every RDS DB cluster and stand-alone DB instance keeps automated backups (and so
         point-in-time restore) for at least min_days days; zero days means automated backups are off.
         Read replicas are not assessed.""",
@@ -96,6 +97,7 @@ def backup_retention(ctx: CheckContext) -> Iterator[Finding]:
     title="RDS databases span more than one Availability Zone",
     service="rds",
     severity="medium",
+    effort="medium",
     description="""Every RDS DB cluster and stand-alone DB instance is Multi-AZ: a standby or a reader in
         another Availability Zone takes over automatically when the primary's zone fails. Read replicas are
         not assessed.""",

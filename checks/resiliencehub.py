@@ -31,6 +31,7 @@ def objectives(policy: dict[str, Any]) -> dict[str, dict[str, int]]:
     title="Resilience Hub applications have a resiliency policy",
     service="resiliencehub",
     severity="high",
+    effort="low",
     description="""Every application defined in AWS Resilience Hub has a resiliency policy attached, that is,
         written recovery time and recovery point objectives for application, infrastructure, Availability Zone
         and (optionally) Region disruptions. Applications are only found where the account uses Resilience
@@ -74,6 +75,7 @@ _UNKNOWN = {
     title="Resilience Hub applications meet their recovery objectives",
     service="resiliencehub",
     severity="high",
+    effort="high",
     description="""The latest Resilience Hub assessment of each application found that its recovery strategy
         meets the RTO and RPO of its resiliency policy (PolicyMet). PolicyBreached and MissingPolicy fail; an
         application never assessed, or changed since its last assessment, is reported as not assessed.""",

@@ -21,6 +21,7 @@ def health_aware(record: dict[str, Any]) -> bool:
     service="route53",
     scope="global",
     severity="low",
+    effort="medium",
     description="""The account has at least one enabled Route 53 health check, and every hosted zone that
         routes traffic (A, AAAA or CNAME records) has at least one record that is health-aware: it carries a
         health check, or is an alias that evaluates its target's health. Only then can DNS fail over away from

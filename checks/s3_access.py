@@ -14,6 +14,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, check
     service="s3",
     scope="global",
     severity="high",
+    effort="low",
     description="""All four account-level S3 Block Public Access settings are on (BlockPublicAcls,
         IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets), so no bucket of the account, present
         or future, can be made public by an ACL or a bucket policy.""",
@@ -40,6 +41,7 @@ def account_public_access_block_on(ctx: CheckContext) -> Iterator[Finding]:
     service="s3",
     scope="global",
     severity="medium",
+    effort="low",
     description="""Every bucket has all four Block Public Access settings in force, set on the bucket itself
         or inherited from the account-level settings (AWS applies whichever is more restrictive).""",
     remediation="""Turn on Block Public Access for the account, or at least for each bucket

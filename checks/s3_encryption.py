@@ -35,6 +35,7 @@ def _per_bucket(ctx: CheckContext, assess: Any) -> list[Finding]:
     service="s3",
     scope="global",
     severity="low",
+    effort="low",
     description="""Each bucket encrypts new objects at rest by default. S3-managed keys (SSE-S3) count: S3 has
         applied them to every bucket since January 2023 (Amazon S3 User Guide, "Setting default server-side
         encryption behavior"), so a bucket answering with SSE-S3, or with no configuration at all, passes.
@@ -116,6 +117,7 @@ def _insecure_transport_condition(condition: Any) -> bool:
     service="s3",
     scope="global",
     severity="medium",
+    effort="low",
     description="""Each bucket's policy denies every S3 action to every principal when aws:SecureTransport
         is false, so no client, misconfigured or not, can read or write the bucket over plain HTTP. A deny
         limited to some actions is reported with those actions and still fails.""",

@@ -31,6 +31,7 @@ def rule_actions(rule: dict[str, Any]) -> list[str]:
     service="s3",
     scope="global",
     severity="low",
+    effort="low",
     description="""Every bucket has at least one enabled lifecycle rule that transitions objects to cheaper
         storage classes or expires them (current or noncurrent versions, incomplete multipart uploads), so
         data is not kept, and paid for, forever by default. Objects written directly to Intelligent-Tiering

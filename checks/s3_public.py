@@ -90,6 +90,7 @@ def _as_list(value: object) -> list:
     service="s3",
     scope="global",
     severity="critical",
+    effort="low",
     description="""No bucket grants access to everyone (AllUsers) or to any AWS account (AuthenticatedUsers)
         through its ACL, or to everyone through its bucket policy, once the bucket's and the account's
         Block Public Access settings are taken into account; the policy verdict is S3's own

@@ -14,6 +14,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, check
     service="s3",
     scope="global",
     severity="medium",
+    effort="low",
     description="""Every bucket has versioning enabled, so an overwritten or deleted object can be recovered
         from its previous version. A bucket whose versioning was suspended, or never enabled, fails.""",
     remediation="""Enable versioning (s3api put-bucket-versioning --versioning-configuration Status=Enabled)

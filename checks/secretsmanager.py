@@ -13,6 +13,7 @@ from scanner.api import CheckContext, Finding, check
     title="Secrets rotate automatically",
     service="secretsmanager",
     severity="medium",
+    effort="medium",
     description="""Every Secrets Manager secret has automatic rotation turned on, with an interval of at most
         max_rotation_days (default 90) when the interval is given in days. Secrets that another service
         manages (OwningService, e.g. RDS master passwords) are judged the same way: those services turn

@@ -26,6 +26,7 @@ def _standard_name(arn: str) -> str:
     title="Security Hub is enabled with a standard",
     service="securityhub",
     severity="medium",
+    effort="low",
     description="""Security Hub is enabled in the region and at least one security standard (for example AWS
         Foundational Security Best Practices or CIS AWS Foundations) is enabled, so findings from GuardDuty,
         Inspector, Macie and the standards' controls land in one place. The enabled standards are listed in

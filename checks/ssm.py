@@ -20,6 +20,7 @@ def managed_nodes(ctx: CheckContext) -> dict[str, dict[str, Any]]:
     title="EC2 instances are managed by Systems Manager",
     service="ssm",
     severity="medium",
+    effort="medium",
     description="""Every running instance is registered with Systems Manager and its agent is online, so it
         can be patched, inventoried and reached through Session Manager without SSH keys or open ports.""",
     remediation="""Install or start the SSM Agent (preinstalled on Amazon Linux, Ubuntu and Windows AMIs),

@@ -46,6 +46,7 @@ def _ago(days: int) -> str:
     title="Instances are patched by Patch Manager",
     service="ssm",
     severity="medium",
+    effort="medium",
     description="""Every running EC2 instance reports a Systems Manager Patch Manager result that is
         recent (a scan or install within max_age_days) and compliant: no missing, failed or
         installed-but-pending-reboot patches against its patch baseline. An instance without any patch

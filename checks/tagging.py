@@ -65,6 +65,7 @@ def _regional_stores(ctx: CheckContext, region: str) -> Iterator[Store | tuple[s
     service="tagging",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""Every S3 bucket, RDS instance, DynamoDB table and EFS file system has a non-empty
         data-classification tag (option tag_key, default data-classification; several keys may be given
         comma-separated, matched without regard to case; option allowed_values restricts the labels).

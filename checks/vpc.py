@@ -27,6 +27,7 @@ def _flow_logs_by_resource(ctx: CheckContext) -> dict[str, list[dict[str, Any]]]
     title="VPC flow logs are enabled",
     service="vpc",
     severity="medium",
+    effort="low",
     description="""Every VPC has an active flow log whose delivery has not failed, so network traffic can
         be investigated after a security event.""",
     remediation="""Create a flow log for each VPC (ec2 create-flow-logs --resource-type VPC) delivering to

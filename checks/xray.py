@@ -30,6 +30,7 @@ def tracing_layers(function: dict[str, Any]) -> list[str]:
     title="Lambda functions are traced",
     service="lambda",
     severity="low",
+    effort="low",
     description="""Every Lambda function has X-Ray active tracing turned on, or carries the layer of a
         known third-party tracing agent (OpenTelemetry, Datadog, New Relic, Dynatrace, Lumigo, ...), so a
         request can be followed across the services it touches.""",
@@ -60,6 +61,7 @@ def lambda_xray_tracing(ctx: CheckContext) -> Iterator[Finding]:
     title="API Gateway REST stages are traced",
     service="apigateway",
     severity="low",
+    effort="low",
     description="""Every stage of every API Gateway REST API has X-Ray tracing enabled, so requests
         entering through the API can be followed to the backends they call. (HTTP and WebSocket APIs
         cannot send traces to X-Ray and are not assessed.)""",

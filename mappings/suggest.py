@@ -21,6 +21,7 @@ severity: critical)"). ``improvements`` ranks the failing checks by what a revie
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -43,8 +44,9 @@ if TYPE_CHECKING:
 DEFAULT_RULE = ("a High-risk choice contradicted through a direct link by a finding of medium severity or worse "
                 "gives HIGH; a High-risk choice contradicted only through indicative links or only by low/info "
                 "findings, or any contradicted Medium-risk choice, gives MEDIUM; else a High- or Medium-risk "
-                "choice that checks could support but did not fully assess gives UNKNOWN; else NONE, leaving the "
-                "choices no check can support to the reviewer")
+                "choice left open by a failed read or a check that did not run gives UNKNOWN; else NONE when "
+                "evidence supports at least one High- or Medium-risk choice, leaving the choices without evidence "
+                "to the reviewer (else UNKNOWN)")
 # The rule before calibration, kept for the README's comparison and for readers of older scan.json files.
 UNCALIBRATED_RULE = ("any contradicted High-risk choice gives HIGH; else any contradicted Medium-risk choice "
                      "gives MEDIUM; else High- or Medium-risk choices not fully assessed give UNKNOWN; else NONE")
@@ -57,9 +59,10 @@ _SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 # least this severe; below it, or through indicative links only, the evidence says "likely", not "certain".
 _FIRM_SEVERITY = _SEVERITY_RANK["medium"]
 # Improvement plan weights: a critical fix outranks a medium one that touches twice as many choices.
-_SEVERITY_POINTS = {"critical": 8.0, "high": 4.0, "medium": 2.0, "low": 1.0, "info": 0.5}
+_SEVERITY_POINTS = {"critical": 12.0, "high": 6.0, "medium": 2.0, "low": 1.0, "info": 0.5}
 _RISK_POINTS = {"HIGH": 3.0, "MEDIUM": 2.0, "LOW": 1.0}
-_LEVEL_GAIN = {"HIGH": 3, "MEDIUM": 1}
+_SHARED = 0.75  # a fix that leaves other checks contradicting the choice still removes one contradiction
+_LEVEL_GAIN = {"HIGH": 2, "MEDIUM": 1}
 _EFFORT_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -108,6 +111,12 @@ class _Evidence:
         sevs = [e.about.get(i, ("", ""))[1] for i in e.failed]
         return max(sevs, key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
 
+    def ran(self, check: str) -> bool | None:
+        """Whether the scan ran ``check`` (None when the scan does not say which checks ran)."""
+        if check in self.by_check:
+            return True
+        return None if self.checks_run is None else check in self.checks_run
+
     def absent(self, check: str) -> str:
         """Why a check has no findings at all."""
         if self.checks_run is not None and check not in self.checks_run:
@@ -139,7 +148,7 @@ def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence,
         checks.append({"check": link["check"], "strength": link["strength"], "on_pass": link["on_pass"],
                        "on_fail": link["on_fail"], "rationale": link["rationale"],
                        "pass": passed, "fail": failed, "not_assessed": len(e.not_assessed),
-                       "severity": ev.worst(link["check"]) if failed else ""})
+                       "severity": ev.worst(link["check"]) if failed else "", "ran": ev.ran(link["check"])})
     state, findings, rationale = _state(checks, ev)
     weight = _weight(checks, ev, state)
     out = {"choice": choice.id, "bp": choice.bp, "title": choice.title, "risk": choice.risk,
@@ -205,16 +214,14 @@ def _choice_name(c: dict[str, Any]) -> str:
     return c["bp"] or c["choice"]
 
 
-def _can_support(c: dict[str, Any]) -> bool:
-    """True when a pass of some check could support the choice (else only a reviewer can)."""
-    return any(k["on_pass"] == "supports" for k in c["checks"])
-
-
 def _not_fully_assessed(c: dict[str, Any]) -> bool:
-    """An open choice that evidence could have settled: a supporting check left it open, or a read failed."""
+    """An open choice that evidence could have settled: a read failed, or a supporting check did not run.
+
+    A check that ran and found nothing to look at leaves the choice to the reviewer, like no check at all.
+    """
     if c["suggestion"] not in ("unknown", "partial"):
         return False
-    return _can_support(c) or any(k["not_assessed"] for k in c["checks"])
+    return any(k["not_assessed"] or (k["on_pass"] == "supports" and k.get("ran") is False) for k in c["checks"])
 
 
 def _default_risk(choices: list[dict[str, Any]]) -> tuple[str, str, str | None]:
@@ -250,7 +257,7 @@ def _default_risk(choices: list[dict[str, Any]]) -> tuple[str, str, str | None]:
         return "UNKNOWN", (f"UNKNOWN: no High- or Medium-risk best practice is contradicted, and none is "
                            f"supported by evidence either; a reviewer decides. Rule: {DEFAULT_RULE}."), None
     left = [c for c in important if c["suggestion"] != "supported"]
-    tail = (f"; {_plural(len(left), 'other High/Medium-risk best practice')} no check can support "
+    tail = (f"; {_plural(len(left), 'other High/Medium-risk best practice')} without evidence "
             f"({', '.join(_choice_name(c) for c in left[:4])}{' ...' if len(left) > 4 else ''}) "
             f"{'is' if len(left) == 1 else 'are'} for the reviewer") if left else ""
     return "NONE", (f"NONE: nothing contradicts a High- or Medium-risk best practice, and {names(supported)} "
@@ -282,8 +289,10 @@ def _weight(checks: list[dict[str, Any]], ev: _Evidence, state: str) -> dict[str
             failing.update(e.about[i][0] for i in e.failed if i in e.about)
     noun = _noun({r for r in assessed})
     worst = max((c["severity"] for c in counted), key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
+    # A finding without a severity (an older or external document) is not taken for a low one.
     firm = state == "contradicted" and any(
-        c["strength"] == "direct" and _SEVERITY_RANK.get(c["severity"], -1) >= _FIRM_SEVERITY for c in counted)
+        c["strength"] == "direct" and _SEVERITY_RANK.get(c["severity"], _FIRM_SEVERITY) >= _FIRM_SEVERITY
+        for c in counted)
     if state == "contradicted":
         verb = "fails" if len(failing) == 1 else "fail"
         text = f"{len(failing)} of {_count(len(assessed), noun)} {verb} (highest severity: {worst or 'unknown'})"
@@ -416,7 +425,7 @@ def rank_improvements(doc_findings: Iterable[dict[str, Any]], lens: Lens, mappin
         removes = {"HIGH": 0, "MEDIUM": 0}
         labels: list[str] = []
         clears: list[dict[str, Any]] = []
-        points = 0.0
+        gains: list[float] = []
         for qid in questions_for_check(g, check):
             q = lens.question(qid)
             assert q is not None
@@ -432,14 +441,21 @@ def rank_improvements(doc_findings: Iterable[dict[str, Any]], lens: Lens, mappin
                 if link is None:
                     continue
                 alone = c["choice"] not in still
-                points += (_RISK_POINTS.get(c["risk"], 1.0) * (1.0 if link["strength"] == "direct" else 0.5)
-                           * (1.0 if alone else 0.5))
+                gains.append(_RISK_POINTS.get(c["risk"], 1.0) * (1.0 if link["strength"] == "direct" else 0.5)
+                             * (1.0 if alone else _SHARED))
                 clears.append({"question": q.label, "choice": c["choice"], "bp": c["bp"], "risk": c["risk"],
                                "strength": link["strength"], "alone": alone})
         meta = checks.get(check, {})
         severity = ev.worst(check) or meta.get("severity", "")
-        score = _SEVERITY_POINTS.get(severity, 1.0) * points + sum(_LEVEL_GAIN[k] * n for k, n in removes.items())
+        # One failing finding often shows one gap through several choices: the best choice counts in full,
+        # each further one a quarter, so a check linked widely does not outrank a worse, narrower failure.
+        gains.sort(reverse=True)
+        points = (gains[0] + sum(gains[1:]) / 4) if gains else 0.0
         resources = len({e.about[i][0] for i in e.failed if i in e.about})
+        # More failing resources weigh more, but slowly: 1 resource x1, 8 x2, 64 x3.
+        spread = 1 + math.log2(max(resources, 1)) / 3
+        score = (_SEVERITY_POINTS.get(severity, 1.0) * points * spread
+                 + sum(_LEVEL_GAIN[k] * n for k, n in removes.items()))
         effort = meta.get("effort") or "medium"
         out.append({"check": check, "title": meta.get("title", check), "severity": severity,
                     "failing_findings": len(e.failed), "failing_resources": resources, "questions": labels,

@@ -141,6 +141,8 @@ class CheckMeta:
     options: dict[str, Any] = field(default_factory=dict)
     # Check ids an adapter check reports under besides its own (one per Security Hub control, say).
     emits: tuple[str, ...] = ()
+    # How much work a fix usually takes ("low" | "medium" | "high"), shown in the improvement plan.
+    effort: str = "medium"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form used by ``wa-scan checks --format json``."""
@@ -152,6 +154,7 @@ class CheckMeta:
             "severity": str(self.severity),
             "description": self.description,
             "remediation": self.remediation,
+            "effort": self.effort,
             "permissions": list(self.permissions),
             "reads": [f"{s}:{op}" for s, op in self.reads],
         }

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
 ENTRY_POINT_GROUP = "wa_scan.checks"
+EFFORTS = ("low", "medium", "high")
 _ID = re.compile(r"^[a-z0-9]+(?:[a-z0-9-]*)\.[a-z0-9_]+$")
 # An adapter's emitted ids keep the upstream identifier as it is: securityhub.control.S3.8
 _EMITTED_ID = re.compile(r"^[a-z0-9]+(?:[a-z0-9-]*)\.[a-z0-9_]+\.[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -62,6 +63,7 @@ def check(
     permissions: Iterable[str] = (),
     options: dict[str, Any] | None = None,
     emits: Iterable[str] = (),
+    effort: str = "medium",
 ) -> Callable[[CheckFunc], CheckFunc]:
     """Mark a function as a wa-scan check.
 
@@ -70,6 +72,8 @@ def check(
     ``options`` are tunables with their defaults (thresholds, name patterns), settable from the CLI as
     ``--option CHECK_ID.NAME=VALUE``. ``emits`` names the further check ids an adapter reports under
     (``securityhub.control.S3.8``: a finding per upstream control), so mappings can link to them.
+    ``effort`` hints how much work the remediation usually is: ``"low"`` (a setting), ``"medium"``
+    (a change per resource) or ``"high"`` (a redesign or a migration); the improvement plan shows it.
     The function is returned unchanged, so it stays testable.
     """
 
@@ -93,6 +97,7 @@ def check(
             module=func.__module__,
             options=dict(options or {}),
             emits=tuple(sorted(set(emits))),
+            effort=effort,
         )
         _validate(meta)
         setattr(func, _ATTR, meta)
@@ -118,6 +123,8 @@ def _validate(meta: CheckMeta) -> None:
             raise CheckRegistrationError(meta.id, f"{name} is empty")
     if not meta.reads:
         raise CheckRegistrationError(meta.id, "declares no reads")
+    if meta.effort not in EFFORTS:
+        raise CheckRegistrationError(meta.id, f"effort must be one of {', '.join(EFFORTS)}, not {meta.effort!r}")
     service_prefix = meta.id.split(".", 1)[0] + "."
     for emitted in meta.emits:
         if not _EMITTED_ID.match(emitted) or not emitted.startswith(service_prefix):

@@ -34,10 +34,11 @@ def test_supported_when_every_mapped_check_passes(tiny, tiny_mapping):
     assert a["checks"] == [
         {"check": "fake.alpha", "strength": "direct", "on_pass": "supports", "on_fail": "contradicts",
          "rationale": "why fake.alpha tells about a", "pass": 2, "fail": 0,
-         "not_assessed": 0},
+         "not_assessed": 0, "severity": "", "ran": True},
         {"check": "fake.beta", "strength": "indicative", "on_pass": "supports", "on_fail": "contradicts",
          "rationale": "why fake.beta tells about a", "pass": 1, "fail": 0,
-         "not_assessed": 0}]
+         "not_assessed": 0, "severity": "", "ran": True}]
+    assert a["weight"]["text"] == "3 of 3 resources pass" and a["weight"]["firm"] is False
     assert (a["bp"], a["title"], a["risk"]) == ("SEC01-BP01", "Practice A", "HIGH")
 
 
@@ -94,25 +95,38 @@ def test_choices_no_check_sees_are_unknown_and_none_choices_are_left_out(tiny, t
 
 
 @pytest.mark.parametrize("fs,risk,phrase", [
-    (findings("fake.alpha", "fail"), "HIGH", "HIGH: High-risk best practice SEC01-BP01 contradicted"),
+    (findings("fake.alpha", "fail", severity="high"), "HIGH",
+     "HIGH: High-risk best practice SEC01-BP01 (1 of 1 resource fails (highest severity: high)) contradicted "
+     "through a direct link"),
     (findings("fake.alpha", "pass") + findings("fake.beta", "pass") + findings("fake.gamma", "fail"), "MEDIUM",
-     "MEDIUM: Medium-risk best practice SEC01-BP02 contradicted"),
+     "MEDIUM: Medium-risk best practice SEC01-BP02 (1 of 1 resource fails"),
     (findings("fake.alpha", "pass") + findings("fake.beta", "pass"), "UNKNOWN",
      "1 High/Medium-risk best practice (SEC01-BP02) is not fully assessed"),
     (findings("fake.alpha", "pass") + findings("fake.beta", "pass") + findings("fake.gamma", "pass")
-     + findings("fake.delta", "fail"), "NONE", "NONE: every High- and Medium-risk best practice is supported"),
+     + findings("fake.delta", "fail"), "NONE",
+     "NONE: nothing contradicts a High- or Medium-risk best practice, and SEC01-BP01 (2 of 2 resources pass), "
+     "SEC01-BP02 (1 of 1 resource passes) are supported"),
 ])
 def test_default_risk_rule(tiny, tiny_mapping, fs, risk, phrase):
-    q1 = _by_question(suggest(fs, tiny, tiny_mapping, checks_run=ALL))["q1"]
+    ran = [c for c in ALL if c != "fake.gamma"] if risk == "UNKNOWN" else ALL  # gamma not run: SEC01-BP02 open
+    q1 = _by_question(suggest(fs, tiny, tiny_mapping, checks_run=ran))["q1"]
     assert q1["risk"] == risk
-    assert q1["risk_rule"].startswith(f"{risk}: ") and phrase in q1["risk_rule"]
-    assert "Rule: any contradicted High-risk choice gives HIGH" in q1["risk_rule"]
+    assert q1["risk_rule"].startswith(f"{risk}: ") and phrase in q1["risk_rule"], q1["risk_rule"]
+    assert "Rule: a High-risk choice contradicted through a direct link by a finding of medium severity" in \
+        q1["risk_rule"]
+    assert q1["risk_if_confirmed"] is None
 
 
-def test_partial_high_choice_keeps_the_question_open(tiny, tiny_mapping):
-    fs = findings("fake.alpha", "pass") + findings("fake.gamma", "pass")  # beta: nothing to assess
-    q1 = _by_question(suggest(fs, tiny, tiny_mapping, checks_run=ALL))["q1"]
-    assert q1["risk"] == "UNKNOWN" and "SEC01-BP01" in q1["risk_rule"]
+def test_partial_high_choice_keeps_the_question_open_only_when_a_read_failed_or_a_check_did_not_run(
+        tiny, tiny_mapping):
+    fs = findings("fake.alpha", "pass") + findings("fake.gamma", "pass")
+    not_run = _by_question(suggest(fs, tiny, tiny_mapping, checks_run=["fake.alpha", "fake.gamma"]))["q1"]
+    assert not_run["risk"] == "UNKNOWN" and "SEC01-BP01" in not_run["risk_rule"]
+    denied = fs + findings("fake.beta", "not_assessed", reason="access_denied")
+    assert _by_question(suggest(denied, tiny, tiny_mapping, checks_run=ALL))["q1"]["risk"] == "UNKNOWN"
+    # beta ran and had nothing to look at: the evidence that exists is clean, the rest is the reviewer's
+    nothing = _by_question(suggest(fs, tiny, tiny_mapping, checks_run=ALL))["q1"]
+    assert nothing["risk"] == "NONE"
 
 
 def test_a_low_risk_choice_left_open_does_not_block_none(tiny, tiny_mapping):
@@ -183,25 +197,32 @@ def test_custom_rule_outcomes(tmp_path, rules, fs, risk, phrase):
 
 # --- improvements -------------------------------------------------------------------------------
 
-def test_improvements_rank_by_risk_removed_then_failing_findings(tiny, tiny_mapping):
+def test_improvements_rank_by_severity_and_the_risk_of_the_choices_cleared(tiny, tiny_mapping):
     fs = (findings("fake.alpha", "pass") + findings("fake.beta", "fail") + findings("fake.gamma", "fail")
           + findings("fake.delta", "fail", 2))
-    meta = {"fake.beta": {"title": "Beta", "severity": "high", "remediation": "fix beta"}}
+    meta = {"fake.beta": {"title": "Beta", "severity": "high", "remediation": "fix beta", "effort": "low"}}
     ranked = rank_improvements(fs, tiny, tiny_mapping, meta, checks_run=ALL)
-    assert [r["check"] for r in ranked] == ["fake.beta", "fake.delta", "fake.gamma"]
+    assert [r["check"] for r in ranked] == ["fake.beta", "fake.gamma", "fake.delta"]
     beta = ranked[0]
+    # high (6) x SEC01-BP01: High (3), indicative (x 1/2), cleared by this fix alone (x 1); q1 stays MEDIUM
     assert beta == {"check": "fake.beta", "title": "Beta", "severity": "high", "failing_findings": 1,
-                    "questions": ["SEC 1"], "removes": {"HIGH": 1, "MEDIUM": 0}, "score": 3,
-                    "remediation": "fix beta"}
-    assert ranked[1]["score"] == ranked[2]["score"] == 0  # q1 stays HIGH while beta fails
+                    "failing_resources": 1, "questions": ["SEC 1"], "removes": {"HIGH": 0, "MEDIUM": 0},
+                    "clears": [{"question": "SEC 1", "choice": "a", "bp": "SEC01-BP01", "risk": "HIGH",
+                                "strength": "indicative", "alone": True}],
+                    "score": 9.0, "effort": "low",
+                    "why": "high severity, 1 failing resource; clears SEC01-BP01 (High)", "remediation": "fix beta"}
+    # gamma still holds q1 at MEDIUM while beta fails, yet fixing it removes a contradiction: above zero
+    assert ranked[1]["score"] == 1.0 and ranked[1]["effort"] == "medium"
+    assert 0 < ranked[2]["score"] < ranked[1]["score"]
 
 
 def test_improvements_count_medium_removed_across_questions(tiny, tiny_mapping):
     fs = findings("fake.alpha", "fail", 3) + findings("fake.beta", "pass") + findings("fake.gamma", "pass")
     ranked = rank_improvements(fs, tiny, tiny_mapping, checks_run=ALL)
-    assert ranked == [{"check": "fake.alpha", "title": "fake.alpha", "severity": "", "failing_findings": 3,
-                       "questions": ["SEC 1", "SEC 2"], "removes": {"HIGH": 1, "MEDIUM": 1}, "score": 4,
-                       "remediation": ""}]
+    assert [(r["check"], r["questions"], r["removes"]) for r in ranked] == [
+        ("fake.alpha", ["SEC 1", "SEC 2"], {"HIGH": 1, "MEDIUM": 1})]
+    assert [(c["bp"], c["alone"]) for c in ranked[0]["clears"]] == [("SEC01-BP01", True), ("SEC02-BP01", True)]
+    assert "1 question leaves HIGH; 1 question leaves MEDIUM" in ranked[0]["why"]
 
 
 # --- baselines and the scan document ---------------------------------------------------------------
@@ -232,10 +253,10 @@ def test_add_suggestions_fills_the_fixed_document_keys():
     assert [s["question"] for s in doc["suggestions"]] == [q.id for q in lens.questions()]
     for s in doc["suggestions"]:
         assert set(s) == {"pillar", "pillar_name", "question", "label", "title", "risk", "risk_rule", "baseline",
-                          "choices"}
+                          "risk_if_confirmed", "choices"}
         for c in s["choices"]:
             assert set(c) - {"human_only", "ask"} == {"choice", "bp", "title", "risk", "suggestion", "findings",
-                                                      "checks", "rationale"}
+                                                      "checks", "rationale", "weight"}
             if c["suggestion"] in ("supported", "contradicted"):
                 assert c["findings"]
     backing = _by_question(doc["suggestions"])["backing-up-data"]
@@ -243,7 +264,8 @@ def test_add_suggestions_fills_the_fixed_document_keys():
         "not run in this scan" in c["rationale"] for c in backing["choices"])
     top = doc["improvements"][0]
     assert top["check"] == "guardduty.enabled" and top["remediation"] and top["title"] == "GUARDDUTY.ENABLED"
-    assert top["removes"]["HIGH"] == 1
+    assert top["effort"] == "low" and top["score"] > 0  # SEC04-BP03 is Low-risk: no question changes level
+    assert isinstance(doc["improvement_bundles"], list)
 
 
 def test_add_suggestions_with_a_custom_lens_and_mapping():
