@@ -19,6 +19,7 @@ from checks._adapter import adapted, emitted_id, service_off
 from scanner.api import CheckContext, Finding, NotAssessed, Status, check
 
 PREFIX = "config.rule."
+PACK_SERVICE = "config-conforms.amazonaws.com"
 
 # Managed rule identifiers of the AWS Config managed rules list
 # (https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html) that the
@@ -84,6 +85,18 @@ def _resource(ctx: CheckContext, qualifier: dict[str, Any]) -> str:
     return f"{kind}/{rid}" if kind else rid
 
 
+def _packs(ctx: CheckContext, rules: list[dict[str, Any]]) -> dict[str, str]:
+    """Rule name -> conformance pack name, for the rules a conformance pack deployed (read only if any)."""
+    deployed = [r for r in rules if r.get("CreatedBy") == PACK_SERVICE]
+    if not deployed:
+        return {}
+    # A pack's rules are named "<rule>-conformance-pack-<id>"; the pack's ARN ends with the same id.
+    by_id = {p.get("ConformancePackArn", "").rsplit("/", 1)[-1]: p.get("ConformancePackName", "")
+             for p in ctx.call("config", "DescribeConformancePacks").get("ConformancePackDetails", [])}
+    return {r["ConfigRuleName"]: name for r in deployed for pid, name in by_id.items()
+            if pid and r["ConfigRuleName"].endswith(pid)}
+
+
 @check(
     id="config.rule_results",
     title="AWS Config managed rule results",
@@ -92,13 +105,15 @@ def _resource(ctx: CheckContext, qualifier: dict[str, Any]) -> str:
     description="""Reads the results of the AWS Config managed rules deployed in the region (alone or in
         conformance packs) and reports each evaluated resource as a finding of its own,
         config.rule.<managed rule identifier>: COMPLIANT is a pass, NON_COMPLIANT a fail. Per-resource
-        results are read only for the rules the mapping knows (RULES). A region where Config is not
-        recording is reported once as not assessed, never as a pass.""",
+        results are read only for the rules the mapping knows (RULES); a rule a conformance pack deployed
+        names its pack. A region where Config is not recording is reported once as not assessed, never as
+        a pass.""",
     remediation="""Record every resource type with AWS Config in every region and deploy the Operational
         Best Practices conformance packs that fit the workload; fix non-compliant resources or document
         the exception.""",
     reads=["config:DescribeConfigurationRecorderStatus", "config:DescribeConfigRules",
-           "config:DescribeComplianceByConfigRule", "config:GetComplianceDetailsByConfigRule"],
+           "config:DescribeComplianceByConfigRule", "config:GetComplianceDetailsByConfigRule",
+           "config:DescribeConformancePacks"],
     emits=[PREFIX + r for r in RULES],
 )
 def rule_results(ctx: CheckContext) -> Iterator[Finding]:
@@ -123,6 +138,7 @@ def rule_results(ctx: CheckContext) -> Iterator[Finding]:
         except NotAssessed as error:
             return error
 
+    packs = _packs(ctx, rules)
     worst: dict[tuple[str, str], tuple[Status, dict[str, Any], dict[str, Any]]] = {}
     for rule, results in zip(evaluated, ctx.map(details, evaluated), strict=True):
         ident = str(_identifier(rule))
@@ -142,6 +158,7 @@ def rule_results(ctx: CheckContext) -> Iterator[Finding]:
     for (ident, resource), (status, rule, qualifier) in sorted(worst.items()):
         observed = {"rule_identifier": ident, "rule_name": rule["ConfigRuleName"],
                     "rule_page": RULES[ident], "created_by": rule.get("CreatedBy"),
+                    "conformance_pack": packs.get(rule["ConfigRuleName"]),
                     "resource_type": qualifier.get("ResourceType"), "resource_id": qualifier.get("ResourceId"),
                     "recorded_at": qualifier.get("recorded_at"), "source": f"AWS Config rule {ident}"}
         verdict = "compliant with" if status is Status.PASS else "not compliant with"

@@ -40,7 +40,7 @@ def _stub(per_region: dict[str, list[tuple[str, dict]]]):
 
 
 def test_rule_results_become_findings_under_the_rule_identifier(aws, scan):
-    versioning = "s3-bucket-versioning-enabled-conformance-pack-abc"
+    versioning = "s3-bucket-versioning-enabled-conformance-pack-abc123"
     result = scan([CHECK], regions=("us-east-1", "eu-west-1"), prepare=_stub({
         "us-east-1": [
             ("describe_configuration_recorder_status", RECORDING),
@@ -54,6 +54,11 @@ def test_rule_results_become_findings_under_the_rule_identifier(aws, scan):
                 {"ConfigRuleName": "root-mfa", "Compliance": {"ComplianceType": "INSUFFICIENT_DATA"}},
                 {"ConfigRuleName": "our-own", "Compliance": {"ComplianceType": "NON_COMPLIANT"}},
             ]}),
+            ("describe_conformance_packs", {"ConformancePackDetails": [{
+                "ConformancePackName": "Operational-Best-Practices-for-S3",
+                "ConformancePackId": "conformance-pack-abc123",
+                "ConformancePackArn": f"arn:aws:config:us-east-1:{ACCOUNT}:conformance-pack/"
+                                      "Operational-Best-Practices-for-S3/conformance-pack-abc123"}]}),
             ("get_compliance_details_by_config_rule", {"EvaluationResults": [
                 _result(versioning, "AWS::S3::Bucket", "payments-data", "COMPLIANT"),
                 _result(versioning, "AWS::S3::Bucket", "public-exports", "NON_COMPLIANT"),
@@ -67,6 +72,7 @@ def test_rule_results_become_findings_under_the_rule_identifier(aws, scan):
     assert by[(rule_id, "arn:aws:s3:::public-exports")].status == "fail"
     good = by[(rule_id, "arn:aws:s3:::payments-data")]
     assert good.status == "pass" and good.evidence.observed["created_by"] == "config-conforms.amazonaws.com"
+    assert good.evidence.observed["conformance_pack"] == "Operational-Best-Practices-for-S3"
     assert good.evidence.observed["source"] == "AWS Config rule S3_BUCKET_VERSIONING_ENABLED"
     assert "config:GetComplianceDetailsByConfigRule" in good.evidence.source
     off = [f for f in result.findings if f.region == "eu-west-1"]
