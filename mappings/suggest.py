@@ -151,6 +151,9 @@ def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence,
                        "severity": ev.worst(link["check"]) if failed else "", "ran": ev.ran(link["check"])})
     state, findings, rationale = _state(checks, ev)
     weight = _weight(checks, ev, state)
+    if state == "contradicted" and weight:
+        # The weight leads, so every place that shows the rationale shows how much fails and how badly.
+        rationale = f"{weight['text']}; {rationale}"
     out = {"choice": choice.id, "bp": choice.bp, "title": choice.title, "risk": choice.risk,
            "suggestion": state, "findings": findings, "checks": checks, "rationale": rationale,
            "weight": weight}
@@ -295,7 +298,8 @@ def _weight(checks: list[dict[str, Any]], ev: _Evidence, state: str) -> dict[str
         for c in counted)
     if state == "contradicted":
         verb = "fails" if len(failing) == 1 else "fail"
-        text = f"{len(failing)} of {_count(len(assessed), noun)} {verb} (highest severity: {worst or 'unknown'})"
+        text = f"{len(failing)} of {_count(len(assessed), noun)} {verb}" + (
+            f" (highest severity: {worst})" if worst else "")
     else:
         text = f"{len(assessed)} of {_count(len(assessed), noun)} {'passes' if len(assessed) == 1 else 'pass'}"
     return {"failing": len(failing), "assessed": len(assessed), "resources": _count(len(assessed), noun, bare=True),

@@ -62,7 +62,7 @@ def test_explain_a_choice_by_id_or_bp_code(capsys):
     assert capsys.readouterr().out == by_bp
     assert "Audit and rotate credentials periodically" in by_bp
     assert "iam.access_keys_rotated  [direct; pass supports, fail contradicts]" in by_bp
-    assert main(["explain", "SEC01-BP01"]) == 0
+    assert main(["explain", "SEC11-BP01"]) == 0  # training: no API shows it
     assert "No check informs this best practice" in capsys.readouterr().out
 
 

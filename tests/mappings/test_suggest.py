@@ -47,7 +47,8 @@ def test_contradicted_by_any_failing_finding(tiny, tiny_mapping):
     a = _choice(suggest(findings("fake.alpha", "pass") + bad, tiny, tiny_mapping, checks_run=ALL), "q1", "a")
     assert a["suggestion"] == "contradicted"
     assert a["findings"] == [f["id"] for f in bad]
-    assert a["rationale"] == "contradicted by 2 failing findings of fake.beta (indicative); 1 other finding passes"
+    assert a["rationale"] == ("2 of 2 resources fail; contradicted by 2 failing findings of fake.beta (indicative); "
+                              "1 other finding passes")
 
 
 def test_partial_when_a_mapped_check_had_nothing_to_assess(tiny, tiny_mapping):
