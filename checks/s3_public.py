@@ -15,11 +15,14 @@ PUBLIC_GRANTEES = {
 
 
 # Condition keys that, with a fixed value, make a statement non-public: "The meaning of 'public'" in the
-# Amazon S3 User Guide (docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html),
-# checked December 2026. aws:SourceIp counts when it names CIDRs narrower than the whole address space.
+# Amazon S3 User Guide (docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html)
+# and the same list in the S3 API reference for PublicAccessBlockConfiguration, read December 2026, with
+# aws:PrincipalOrgID and aws:PrincipalAccount (a fixed organization or account is trusted). aws:SourceIp
+# counts when it names CIDRs narrower than the whole address space. Keys not listed count as restricting
+# nothing, so a doubt reads as public.
 RESTRICTING_KEYS = frozenset({
     "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner", "aws:sourceaccount",
-    "aws:sourceorgid", "aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:userid",
+    "aws:principalorgid", "aws:principalaccount", "aws:userid",
     "s3:x-amz-server-side-encryption-aws-kms-key-id", "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
 })
 # Operators that pin a key to the listed values; negated and ...IfExists operators do not.
