@@ -26,6 +26,7 @@ def is_identity_center_role(role: dict[str, Any]) -> bool:
     service="iam",
     scope="global",
     severity="low",
+    effort="low",
     description="""IAM roles whose last use (RoleLastUsed, from GetAccountAuthorizationDetails) is older than
         the window (default 90 days); a role never used counts from its creation, and a role whose creation
         and last use are both missing from the answer is not assessed. Left out: service-linked roles (their
