@@ -27,6 +27,7 @@ def seed(demo: DemoAccount) -> None:
     _scaling(demo)
     _interactions(demo)
     _cost(demo)
+    _network(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -256,3 +257,28 @@ def _cost(demo: DemoAccount) -> None:
     demo.fill_in("bcm-data-exports", "ListExports", lambda params, region: {"Exports": [
         {"ExportArn": f"arn:aws:bcm-data-exports:{EAST}:{demo.account}:export/cur2-hourly-5e1f",
          "ExportName": "cur2-hourly", "ExportStatus": {"StatusCode": "HEALTHY"}}]})
+
+
+def _network(demo: DemoAccount) -> None:
+    """The payments VPC reaches S3 and DynamoDB through gateway endpoints; the legacy VPC re-used the same
+    range in eu-west-1 and pays NAT processing for its S3 traffic. CloudFront serves HTTP/3 for the shop only."""
+    for region, name, endpoints in ((EAST, "payments-vpc", ("s3", "dynamodb")), (WEST, "legacy-vpc", ())):
+        ec2 = demo.client("ec2", region)
+        vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16", TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": name}]}])["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.0.0/24")["Subnet"]["SubnetId"]
+        ec2.create_nat_gateway(SubnetId=subnet, AllocationId=ec2.allocate_address(Domain="vpc")["AllocationId"])
+        table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]
+        for service in endpoints:
+            ec2.create_vpc_endpoint(VpcId=vpc, ServiceName=f"com.amazonaws.{region}.{service}",
+                                    VpcEndpointType="Gateway", RouteTableIds=[table["RouteTableId"]])
+    cloudfront = demo.client("cloudfront", EAST)
+    for ref, origin, version in (("payments-shop", "demo-payments-shop.s3.amazonaws.com", "http2and3"),
+                                 ("legacy-downloads", "demo-legacy-downloads.s3.amazonaws.com", "http2")):
+        cloudfront.create_distribution(DistributionConfig={
+            "CallerReference": ref, "Comment": ref, "Enabled": True, "HttpVersion": version,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "origin", "DomainName": origin,
+                                                  "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0},
+                                     "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}}})
