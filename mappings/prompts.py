@@ -18,6 +18,7 @@ that every choice of the lens has an entry and that no entry names an unknown ch
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -42,6 +43,16 @@ class Prompt:
     ask: tuple[str, ...]  # one or two questions for the meeting
     artefact: str  # what to request as proof
     why: str = ""  # for human_only: why no API can show it
+
+
+def asks_the_team(choice: Mapping[str, Any]) -> bool:
+    """True when a suggested choice (an entry of a scan.json question's ``choices``) is the team's to answer.
+
+    That is when it carries a prompt and either no API can evidence it (``human_only``) or the evidence
+    did not settle it (neither supported nor contradicted).
+    """
+    return bool(choice.get("ask")) and (bool(choice.get("human_only"))
+                                        or choice.get("suggestion") not in ("supported", "contradicted"))
 
 
 def load_prompts(lens: Lens) -> dict[str, Prompt]:

@@ -225,7 +225,8 @@ def print_summary(console: Console, doc: dict[str, Any], result: ScanResult, wri
     sugg = doc.get("suggestions") or []
     if sugg:
         risks = Counter(s.get("risk") for s in sugg)
-        console.print("WA questions with evidence: " + ", ".join(f"{n} {r}" for r, n in sorted(risks.items())))
+        console.print(f"WA questions (all {len(sugg)} of the lens): "
+                      + ", ".join(f"{n} {r}" for r, n in sorted(risks.items())))
     console.print(f"Results written to [bold]{written[0].parent}[/] ({', '.join(p.name for p in written)})")
 
 

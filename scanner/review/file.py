@@ -13,13 +13,13 @@ from typing import Any
 
 import yaml
 
+from mappings.prompts import asks_the_team
 from scanner.errors import UsageError
 from scanner.fsutil import atomic_write
 from scanner.history import CHOICE_STATUSES, NA_REASONS, Decision, History, utcnow
 from scanner.review.terminal import (
     choice_findings,
     format_choice,
-    has_evidence,
     lens_catalogue,
     proposal,
     question_choice_ids,
@@ -45,8 +45,11 @@ def _comment(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def export_review(history: History, scan_id: str, path: Path, *, include_unmapped: bool = False) -> int:
-    """Write the scan's questions (decided ones with their decisions) to ``path``; returns the number written.
+def export_review(history: History, scan_id: str, path: Path) -> int:
+    """Write every question of the scan (decided ones with their decisions) to ``path``; returns the number written.
+
+    A choice the team answers (no API shows it, or the evidence did not settle it) carries, as comments,
+    the questions to ask the team and the artefact to request.
 
     A question without a confirmed decision but with a draft (an answer saved in the browser review
     and not confirmed) is written with the draft's choices and note and ``confirmed: false``, so
@@ -62,8 +65,6 @@ def export_review(history: History, scan_id: str, path: Path, *, include_unmappe
     for s in doc.get("suggestions") or []:
         decision = decisions.get(s["question"])
         draft = drafts.get(s["question"])
-        if not include_unmapped and not has_evidence(s, findings) and decision is None and draft is None:
-            continue
         count += 1
         confirmed = decision is not None and decision.confirmed
         shown = None if confirmed else draft
@@ -102,6 +103,11 @@ def export_review(history: History, scan_id: str, path: Path, *, include_unmappe
                 if fs:
                     info += f", {fails} of {len(fs)} findings fail"
             lines.append(f"      {cid}: {text}  # {_comment(info)}")
+            if c and asks_the_team(c):
+                if c.get("human_only"):
+                    lines.append(f"        # only the team can answer: {_comment(c['ask']['why'])}")
+                lines += [f"        # ask: {_comment(t)}" for t in c["ask"]["questions"]]
+                lines.append(f"        # request: {_comment(c['ask']['artefact'])}")
     atomic_write(path, "\n".join(lines) + "\n")
     return count
 

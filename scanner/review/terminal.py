@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from mappings.prompts import asks_the_team
 from scanner.history import NA_REASONS, Decision, History, check_ids, utcnow
 
 # What accepting a suggestion records for a choice; partial and unknown choices stay for a human.
@@ -56,12 +57,6 @@ def proposal(suggestion: dict[str, Any]) -> dict[str, dict[str, str]]:
             for c in suggestion.get("choices") or [] if c.get("suggestion") in ACCEPTED_STATUS}
 
 
-def has_evidence(suggestion: dict[str, Any], findings: dict[str, dict[str, Any]]) -> bool:
-    """True when any choice of the question rests on findings of this scan (a check mapped but not run is none)."""
-    return any(c.get("suggestion") not in (None, "unknown") or choice_findings(c, findings)
-               for c in suggestion.get("choices") or [])
-
-
 def choice_findings(choice: dict[str, Any], findings: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The findings a suggested choice rests on: those it lists and every finding of the checks it names."""
     checks = set(check_ids(choice))
@@ -79,22 +74,19 @@ def format_choice(value: dict[str, str] | None) -> str:
 
 
 def questions_to_review(doc: dict[str, Any], decisions: dict[str, Decision], *, revisit: bool = False,
-                        include_unmapped: bool = False, only: list[str] | None = None) -> list[dict[str, Any]]:
-    """The suggestions still to review, in the document's order.
+                        only: list[str] | None = None) -> list[dict[str, Any]]:
+    """The suggestions still to review, in the document's order: every question, with evidence or not.
 
-    Confirmed questions are skipped unless ``revisit``; questions without automated evidence unless
-    ``include_unmapped``; ``only`` (question ids or labels like "SEC 2") narrows to those questions.
+    Confirmed questions are skipped unless ``revisit``; ``only`` (question ids or labels like "SEC 2")
+    narrows to those questions.
     """
     wanted = {o.strip().lower() for o in only or []}
-    findings = {f["id"]: f for f in doc.get("findings") or []}
     out = []
     for s in doc.get("suggestions") or []:
         if wanted and s["question"].lower() not in wanted and str(s.get("label", "")).lower() not in wanted:
             continue
         decided = decisions.get(s["question"])
         if decided is not None and decided.confirmed and not revisit and not wanted:
-            continue
-        if not wanted and not include_unmapped and not has_evidence(s, findings) and decided is None:
             continue
         out.append(s)
     return out
@@ -186,6 +178,21 @@ def show_question(console: Console, s: dict[str, Any], findings: dict[str, dict[
     rationale = [c.get("rationale") for c in s.get("choices") or [] if c.get("rationale") and c.get("findings")]
     for line in rationale[:3]:
         console.print(f"  [dim]{escape(str(line))}[/]", soft_wrap=True)
+    show_asks(console, s)
+
+
+def show_asks(console: Console, s: dict[str, Any]) -> None:
+    """What to ask and which artefact to request, per choice the team answers (no API shows it, or no verdict)."""
+    asks = [(i, c) for i, c in enumerate(s.get("choices") or [], 1) if asks_the_team(c)]
+    if not asks:
+        return
+    console.print("Ask the team:")
+    for i, c in asks:
+        who = f" [dim](only the team can answer: {escape(c['ask']['why'])})[/]" if c.get("human_only") else ""
+        console.print(f"  {i}. {escape(c.get('bp') or c['choice'])} {escape(c.get('title', ''))}{who}", soft_wrap=True)
+        for text in c["ask"]["questions"]:
+            console.print(f"     - {escape(text)}", soft_wrap=True)
+        console.print(f"     [dim]request:[/] {escape(c['ask']['artefact'])}", soft_wrap=True)
 
 
 def change_choices(prompter: Prompter, s: dict[str, Any],
@@ -222,18 +229,17 @@ def change_choices(prompter: Prompter, s: dict[str, Any],
 
 
 def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, console: Console,
-               revisit: bool = False, include_unmapped: bool = False, only: list[str] | None = None) -> ReviewSummary:
+               revisit: bool = False, only: list[str] | None = None) -> ReviewSummary:
     """Walk the questions of ``scan_id`` still to review; commit each confirmed one at once."""
     doc = history.load(scan_id)
     decisions = history.decisions(scan_id)
     drafts = history.drafts(scan_id)
-    queue = questions_to_review(doc, decisions, revisit=revisit, include_unmapped=include_unmapped, only=only)
+    queue = questions_to_review(doc, decisions, revisit=revisit, only=only)
     findings = {f["id"]: f for f in doc.get("findings") or []}
     summary = ReviewSummary()
     prompter = Prompter(inp, console)
     if not queue:
-        console.print("Nothing to review: every question with evidence has a confirmed decision "
-                      "(--all revisits them, --include-unmapped adds questions without evidence).")
+        console.print("Nothing to review: every question has a confirmed decision (--all revisits them).")
         return summary
     console.print(f"Reviewing scan [bold]{escape(scan_id)}[/] as {escape(reviewer)}: {len(queue)} questions. "
                   "Each confirmed answer is saved at once; [bold]q[/] stops, and 'wa-scan review' resumes.")

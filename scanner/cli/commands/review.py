@@ -41,8 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="revisit questions that already have a confirmed decision")
     p.add_argument("--question", action="append", metavar="ID", help="only this question (id or label like "
                    "'SEC 2'); repeatable")
-    p.add_argument("--include-unmapped", action="store_true",
-                   help="also walk questions that no check gives evidence for")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--export", type=Path, metavar="FILE", help="write the questions as an editable YAML file")
     group.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
@@ -80,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             return serve(history, scan_id, reviewer=args.reviewer or doc.get("caller_arn") or "unknown",
                          host=args.host or "127.0.0.1", port=args.port, open_browser=not args.no_browser)
         if args.export:
-            count = export_review(history, scan_id, args.export, include_unmapped=args.include_unmapped)
+            count = export_review(history, scan_id, args.export)
             print(f"{count} questions written to {args.export}; edit it, then: wa-scan review --import "
                   f"{args.export}", file=sys.stderr)
             return 0
@@ -89,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
         reviewer = args.reviewer or doc.get("caller_arn") or "unknown"
         summary = run_review(history, scan_id, reviewer=reviewer, inp=sys.stdin, console=console,
-                             revisit=args.all, include_unmapped=args.include_unmapped, only=args.question)
+                             revisit=args.all, only=args.question)
         if args.question and not (summary.confirmed or summary.skipped or summary.remaining):
             known = {s["question"] for s in doc.get("suggestions") or []}
             if not any(q in known for q in args.question):

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mappings.prompts import asks_the_team
 from reports.safety import as_text
 from reports.view import (
     RISK_LABEL,
@@ -70,6 +71,8 @@ class ChoiceRow:
     status: str
     reason: str
     is_none: bool = False
+    ask: dict[str, Any] | None = None  # what to ask the team and which artefact to request, when the team answers
+    human_only: bool = False  # no AWS API can evidence this practice
 
     @property
     def suggestion_label(self) -> str:
@@ -305,7 +308,9 @@ class ReviewData:
                 checks=cv.checks if cv else [], failing=failing[:SHOWN_PER_CHOICE],
                 passing=passing[:SHOWN_PER_CHOICE], more=more,
                 proposed=proposed.get(cid, {}).get("status", UNDECIDED),
-                status=value.get("status", UNDECIDED), reason=value.get("reason", ""), is_none=is_none))
+                status=value.get("status", UNDECIDED), reason=value.get("reason", ""), is_none=is_none,
+                ask=raw.get("ask") if raw and asks_the_team(raw) else None,
+                human_only=bool((raw or {}).get("human_only"))))
         prev_q, next_q = self.neighbours(qid)
         changes = self.evidence_changes(decision, evidence_now, previous_findings) if decision is not None \
             and not decision.confirmed else []
