@@ -170,6 +170,11 @@ def _observability(demo: DemoAccount) -> None:
 
     demo.fill_in("synthetics", "DescribeCanariesLastRun", last_run)
     demo.fill_in("rum", "ListAppMonitors", lambda params, region: {"AppMonitorSummaries": []})
+    demo.fill_in("xray", "GetGroups", lambda params, region: {"Groups": [
+        {"GroupName": "payments", "GroupARN": f"arn:aws:xray:{EAST}:{demo.account}:group/payments/7QNTC2",
+         "FilterExpression": 'service("payments-api")',
+         "InsightsConfiguration": {"InsightsEnabled": True, "NotificationsEnabled": True}}] if region == EAST else []})
+    demo.fill_in("xray", "GetSamplingRules", lambda params, region: {"SamplingRuleRecords": []})
 
 
 def _deployments(demo: DemoAccount) -> None:
