@@ -99,6 +99,8 @@ def test_random_account_data_never_breaks_markdown(values: dict[str, str]) -> No
     baseline = _plain("md")
     text = render_markdown(build_view(_seed(sample_doc(), values), metadata={}))
     assert "<" not in text, "no HTML tag can reach the Markdown"
+    # Our own links to the best practices' pages are the only URLs; account data adds none.
+    text = re.sub(r"\]\(https://docs\.aws\.amazon\.com/wellarchitected/latest/framework/\w+\.html\)", "]", text)
     assert "://" not in text and "www." not in text.lower(), "no bare URL becomes a link"
     assert len(text.splitlines()) == len(baseline.splitlines()), "no value adds or removes a line"
     for seeded, plain in zip(text.splitlines(), baseline.splitlines(), strict=True):

@@ -131,8 +131,9 @@ def test_account_data_is_escaped_in_html(html: str, page: Page) -> None:
 
 
 def test_markdown_has_the_same_sections_and_escapes(md: str) -> None:
-    for heading in ("## Summary", "## Questions, in Well-Architected Tool order", "## Improvement plan",
-                    "## Coverage: what could not be assessed", "## Findings by check"):
+    for heading in ("## Executive summary", "## Questions, in Well-Architected Tool order", "## Improvement plan",
+                    "## Appendix: what could not be assessed", "## Appendix: every finding, by check",
+                    "## Appendix: about this scan"):
         assert heading in md
     assert "| Security | 2 | 0 | 0 | 1 | 3 |" in md
     assert md.index("#### OPS 1") < md.index("#### SEC 2") < md.index("#### REL 9")
