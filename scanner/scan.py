@@ -228,6 +228,31 @@ def print_summary(console: Console, doc: dict[str, Any], result: ScanResult, wri
         console.print(f"WA questions (all {len(sugg)} of the lens): "
                       + ", ".join(f"{n} {r}" for r, n in sorted(risks.items())))
     console.print(f"Results written to [bold]{written[0].parent}[/] ({', '.join(p.name for p in written)})")
+    print_next_steps(console, written, recorded=bool(doc.get("scan_id")))
+
+
+def print_next_steps(console: Console, written: list[Path], recorded: bool) -> None:
+    """What to do with the results: read the pack, hold the review, preview what the WA Tool would get."""
+    out = written[0].parent
+    pack = out / "report.html"
+    steps = [("read the review pack", f"open {_shown(pack)}") if pack in written else
+             ("render the review pack", f"wa-scan report {_shown(out / 'scan.json')}")]
+    if recorded:
+        steps += [("hold the review meeting", "wa-scan review --web"),
+                  ("preview the push to the WA Tool", "wa-scan push --preview")]
+    else:
+        steps.append(("review and push", "need the scan in the history: scan again without --no-history"))
+    console.print("Next steps:")
+    for n, (what, how) in enumerate(steps, 1):
+        console.print(f"  {n}. {what + ':':<33}{how}", highlight=False, markup=False)
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it (shorter to copy), else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _colour(sev: Severity) -> str:
