@@ -177,7 +177,8 @@ def test_demo_plan_puts_the_critical_failures_first_and_shows_effort(demo_scan):
     plan = doc["improvements"]
     top5 = [i["check"] for i in plan[:5]]
     critical = {i["check"] for i in plan if i["severity"] == "critical"}
-    assert {"iam.root_no_access_keys", "s3.bucket_not_public"} <= critical <= set(top5), top5
+    assert {"iam.root_no_access_keys", "s3.bucket_not_public"} <= critical & set(top5), top5
+    assert all(i["severity"] == "critical" for i in plan[:2])
     # a High-risk data-protection gap (backups or access to stored data) is in the top five too
     assert any(c["bp"].startswith(("SEC08", "REL09")) and c["risk"] == "HIGH"
                for i in plan[:5] for c in i["clears"] if i["check"] not in critical)
