@@ -108,9 +108,18 @@ class Lens:
         """Every (question, choice) with this choice id (custom lenses may reuse ids across questions)."""
         return [(q, c) for q in self.questions() for c in q.choices if c.id == choice_id]
 
-    def info(self) -> dict[str, str]:
-        """``doc["lens"]`` in scan.json."""
-        return {"alias": self.alias, "name": self.name, "version": self.version}
+    def info(self) -> dict[str, Any]:
+        """``doc["lens"]`` in scan.json: a custom lens carries its questions and choices, so the scan can be
+        reviewed and pushed with its own lens wherever it goes (the default lens ships with wa-scan)."""
+        info: dict[str, Any] = {"alias": self.alias, "name": self.name, "version": self.version}
+        if self.custom:
+            info["pillars"] = [
+                {"id": p.id, "name": p.name, "questions": [
+                    {"id": q.id, "label": q.label, "title": q.title, "none_choice": q.none_choice,
+                     "choices": [{"id": c.id, "title": c.title, "risk": c.risk, "bp": c.bp} for c in q.choices]}
+                    for q in p.questions]}
+                for p in self.pillars]
+        return info
 
 
 def load_lens(path: Path | str | None = None) -> Lens:

@@ -362,16 +362,6 @@ def _risk(value: Any) -> str:
     return text if text in RISKS else "UNKNOWN"
 
 
-def check_metadata() -> dict[str, Any]:
-    """Installed checks' metadata by id; empty when discovery fails (the report degrades, never stops)."""
-    try:
-        from scanner.registry import discover
-
-        return {cid: reg.meta for cid, reg in discover().items()}
-    except Exception:  # a broken plugin must not stop a report of a stored scan
-        return {}
-
-
 def _finding(raw: dict[str, Any]) -> FindingView:
     evidence = _dict(raw.get("evidence"))
     observed = _dict(evidence.get("observed"))
@@ -449,8 +439,8 @@ def _baseline(raw: Any) -> BaselineView | None:
 
 
 def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> ReportView:
-    """The report of ``doc``; ``metadata`` (check id -> CheckMeta) defaults to the installed checks."""
-    metadata = check_metadata() if metadata is None else metadata
+    """The report of ``doc``, from what it carries; ``metadata`` (check id -> CheckMeta) fills in gaps."""
+    metadata = metadata or {}
     findings = [_finding(f) for f in _list(doc.get("findings")) if isinstance(f, dict)]
     by_id = {f.id: f for f in findings}
     by_check: dict[str, list[FindingView]] = defaultdict(list)
@@ -458,8 +448,8 @@ def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> R
         by_check[f.check].append(f)
     suggestions = [s for s in _list(doc.get("suggestions")) if isinstance(s, dict)]
 
-    check_titles = {as_text(c.get("id")): as_text(c.get("title")) for c in _list(doc.get("checks"))
-                    if isinstance(c, dict)}
+    declared_checks = {as_text(c.get("id")): c for c in _list(doc.get("checks")) if isinstance(c, dict)}
+    check_titles = {cid: as_text(c.get("title")) for cid, c in declared_checks.items()}
     for cid, meta in metadata.items():
         check_titles.setdefault(cid, meta.title)
 
@@ -477,7 +467,8 @@ def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> R
 
     def remediation(cid: str) -> str:
         meta = metadata.get(cid)
-        return remediation_of.get(cid) or (meta.remediation if meta is not None else "")
+        return (remediation_of.get(cid) or as_text(declared_checks.get(cid, {}).get("remediation"))
+                or (meta.remediation if meta is not None else ""))
 
     for s in suggestions:
         pillar_id = as_text(s.get("pillar")) or "other"
@@ -597,13 +588,13 @@ def _checks(doc: dict[str, Any], by_check: dict[str, list[FindingView]], metadat
             severity=severity.lower(),
             scope=as_text(raw.get("scope")) or (meta.scope if meta is not None else ""),
             counts=counts,
-            description=meta.description if meta is not None else "",
+            description=as_text(raw.get("description")) or (meta.description if meta is not None else ""),
             remediation=remediation(cid),
             findings=items,
             anchor=anchor("check", cid),
             pillars=list(check_pillars.get(cid, [])),
             questions=list(check_labels.get(cid, [])),
-            installed=meta is not None,
+            installed=meta is not None or bool(raw.get("description")),
             more_passes=max(0, counts["pass"] - CHECK_PASSES_SHOWN),
             effort=_effort(raw.get("effort") or getattr(meta, "effort", "")),
         ))

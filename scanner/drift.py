@@ -15,7 +15,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from scanner.history import Decision, check_ids, scan_id_for
+from scanner.document import scan_id_for
+from scanner.history import Decision, check_ids
 from scanner.model import Severity
 
 DRIFT_SCHEMA = "wa-scan-drift/1"

@@ -10,13 +10,13 @@ from typing import Any
 from scanner import __version__
 from scanner.collect import utcnow_iso
 from scanner.context import CheckContext, account_arn, not_assessed_finding
+from scanner.document import SCHEMA_VERSION, check_entry
 from scanner.errors import NotAssessed, UsageError
 from scanner.guard import ReadOnlyViolation
 from scanner.model import GLOBAL, CheckMeta, Finding, Reason, Status
 from scanner.registry import RegisteredCheck
 from scanner.session import Target
 
-SCHEMA_VERSION = "1.0"
 # Check tasks mostly wait on the network (and on their own per-resource reads), so there are many more
 # of them than cores; AWS rate limits are kept by the collector's per-service limits, not by this.
 DEFAULT_WORKERS = 48
@@ -64,11 +64,7 @@ class ScanResult:
             "complete": self.complete,
             "partial": self.partial,
             "api_calls": self.api_calls,
-            "checks": [
-                {"id": c.id, "title": c.title, "service": c.service, "severity": str(c.severity),
-                 "scope": c.scope, "counts": counts[c.id]}
-                for c in self.checks
-            ],
+            "checks": [check_entry(c, counts[c.id]) for c in self.checks],
             "findings": [f.to_dict() for f in self.findings],
         }
         doc.update(self.extra)

@@ -165,7 +165,7 @@ def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> l
 
 def assign_scan_id(doc: dict[str, Any]) -> str:
     """Put the history's id for ``doc`` into it, so ``scan.json`` names the recorded scan."""
-    from scanner.history import scan_id_for
+    from scanner.document import scan_id_for
 
     doc["scan_id"] = scan_id_for(doc)
     return doc["scan_id"]

@@ -13,9 +13,10 @@ from typing import Any
 from mappings.errors import MappingError
 from scanner.accounts.targets import AccountAccessError, AccountSpec, assume_role_session
 from scanner.collect import utcnow_iso
+from scanner.document import SCHEMA_VERSION
 from scanner.errors import UsageError, WaScanError
 from scanner.registry import discover
-from scanner.runner import SCHEMA_VERSION, run_checks, select_checks
+from scanner.runner import run_checks, select_checks
 from scanner.scan import ScanOptions, build_document, exit_code, installed_checks
 from scanner.session import make_session, open_target
 

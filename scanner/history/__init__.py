@@ -20,7 +20,6 @@ file alone: wherever a command takes a scan id it also takes a path to a ``scan.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -31,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scanner.document import load_document, scan_id_for
 from scanner.errors import UsageError
 
 SCHEMA_VERSION = 2
@@ -136,19 +136,6 @@ def resolve_db(db: Path | str | None) -> Path:
 def utcnow() -> str:
     """Now, as the ISO 8601 UTC string used throughout the store."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def scan_id_for(doc: dict[str, Any]) -> str:
-    """The id of a scan document: ``<account>-<start time>-<content hash>``, stable for the same content.
-
-    A ``scan_id`` already in the document wins, so a document written with its id keeps it.
-    """
-    if doc.get("scan_id"):
-        return str(doc["scan_id"])
-    body = {k: v for k, v in doc.items() if k != "scan_id"}
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()[:6]
-    stamp = "".join(ch for ch in str(doc.get("started_at", "")) if ch.isalnum()) or "undated"
-    return f"{doc.get('account') or 'unknown'}-{stamp}-{digest}"
 
 
 def check_ids(choice: dict[str, Any]) -> list[str]:
@@ -371,7 +358,7 @@ class History:
         assert ref is not None
         if ref.endswith(".json") or os.sep in ref or Path(ref).is_file():
             path = Path(ref)
-            doc = load_document_file(path)
+            doc = load_document(path)
             scan_id = scan_id_for(doc)
             if not self.conn.execute("SELECT 1 FROM scans WHERE id = ?", (scan_id,)).fetchone():
                 raise UsageError(f"{path}: this scan is not in the history database {self.path}")
@@ -489,19 +476,6 @@ class History:
                 " reviewer = excluded.reviewer, saved_at = excluded.saved_at",
                 (scan_id, draft.question, choices, draft.note, draft.reviewer, draft.saved_at or utcnow()))
         return True
-
-
-def load_document_file(path: Path) -> dict[str, Any]:
-    """A ``scan.json`` read from disk; a missing or malformed file is a ``UsageError``."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: not a readable scan.json ({exc})") from None
-    if not isinstance(doc, dict) or "findings" not in doc or "account" not in doc:
-        raise UsageError(f"{path}: not a wa-scan scan.json (no account or findings)")
-    return doc
 
 
 def open_history(db: Path | str | None = None, *, create: bool = True) -> History:

@@ -59,6 +59,7 @@ def export_review(history: History, scan_id: str, path: Path) -> int:
     decisions = history.decisions(scan_id)
     drafts = history.drafts(scan_id)
     findings = {f["id"]: f for f in doc.get("findings") or []}
+    catalogue = lens_catalogue(doc)
     lines = [HEADER.format(name=path.name, reasons=", ".join(NA_REASONS)),
              f"scan: {_q(scan_id)}", f"account: {_q(doc.get('account', ''))}", 'reviewer: ""', "questions:"]
     count = 0
@@ -87,8 +88,8 @@ def export_review(history: History, scan_id: str, path: Path) -> int:
         lines.append(f"    note: {_q(note)}")
         lines.append("    choices:")
         by_choice = {c["choice"]: c for c in s.get("choices") or []}
-        lens_titles = {c["id"]: c["title"] for c in lens_catalogue().get(s["question"], {}).get("choices", [])}
-        for cid in question_choice_ids(s):
+        lens_titles = {c["id"]: c["title"] for c in catalogue.get(s["question"], {}).get("choices", [])}
+        for cid in question_choice_ids(s, catalogue):
             c = by_choice.get(cid, {})
             value = values.get(cid)
             text = "undecided" if not value else (
@@ -155,6 +156,7 @@ def parse_review(text: str, path: Path, history: History, scan_id: str | None) -
     reviewer = _scalar(top["reviewer"][1]) if "reviewer" in top else ""
     doc = history.load(resolved)
     suggestions = {s["question"]: s for s in doc.get("suggestions") or []}
+    catalogue = lens_catalogue(doc)
     decisions: list[Decision] = []
     seen: set[str] = set()
     questions = top.get("questions", (None, None))[1]
@@ -162,7 +164,7 @@ def parse_review(text: str, path: Path, history: History, scan_id: str | None) -
         bad(questions or root, "'questions' must be a list of questions")
         questions = yaml.SequenceNode("tag:yaml.org,2002:seq", [])
     for item in questions.value:
-        decision = _parse_question(item, suggestions, seen, bad)
+        decision = _parse_question(item, suggestions, catalogue, seen, bad)
         if decision is not None:
             decisions.append(decision)
     if problems:
@@ -172,8 +174,8 @@ def parse_review(text: str, path: Path, history: History, scan_id: str | None) -
     return resolved, str(reviewer or ""), decisions
 
 
-def _parse_question(item: yaml.Node, suggestions: dict[str, dict[str, Any]], seen: set[str],
-                    bad: Any) -> Decision | None:
+def _parse_question(item: yaml.Node, suggestions: dict[str, dict[str, Any]], catalogue: dict[str, dict[str, Any]],
+                    seen: set[str], bad: Any) -> Decision | None:
     if not isinstance(item, yaml.MappingNode):
         bad(item, "each question must be a mapping with 'question', 'confirmed' and 'choices'")
         return None
@@ -207,7 +209,7 @@ def _parse_question(item: yaml.Node, suggestions: dict[str, dict[str, Any]], see
         bad(fields["note"][1], f"{qid}: 'note' must be text")
         note = ""
     choices: dict[str, dict[str, str]] = {}
-    allowed = set(question_choice_ids(suggestions[qid]))
+    allowed = set(question_choice_ids(suggestions[qid], catalogue))
     cnode = fields.get("choices", (None, None))[1]
     if cnode is not None and not isinstance(cnode, yaml.MappingNode) and _scalar(cnode) is not None:
         bad(cnode, f"{qid}: 'choices' must map choice ids to values")

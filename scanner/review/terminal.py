@@ -7,10 +7,7 @@ Input is read line by line from a stream, so scripted input drives it as well as
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -18,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mappings.prompts import asks_the_team
+from scanner.document import document_lens
 from scanner.history import NA_REASONS, Decision, History, check_ids, utcnow
 
 # What accepting a suggestion records for a choice; partial and unknown choices stay for a human.
@@ -31,20 +29,20 @@ class StopReview(Exception):
     """The reviewer asked to stop, or the input ended."""
 
 
-@lru_cache(maxsize=4)
-def lens_catalogue(path: str | None = None) -> dict[str, dict[str, Any]]:
-    """question id -> the lens question (label, title, choices, none_choice), from the WA lens catalogue."""
-    import mappings
-
-    lens_path = Path(path) if path else Path(mappings.__file__).parent / "data" / "wellarchitected-lens.json"
-    data = json.loads(lens_path.read_text(encoding="utf-8"))
-    return {q["id"]: {**q, "pillar": p["id"]} for p in data.get("pillars", []) for q in p.get("questions", [])}
+def lens_catalogue(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """question id -> the question of the scan's own lens (label, title, pillar, choices, none_choice)."""
+    lens = document_lens(doc)
+    return {q.id: {"id": q.id, "label": q.label, "title": q.title, "pillar": q.pillar, "none_choice": q.none_choice,
+                   "choices": [{"id": c.id, "title": c.title} for c in q.choices]} for q in lens.questions()}
 
 
-def question_choice_ids(suggestion: dict[str, Any]) -> list[str]:
-    """The choices a decision on this question may name: the suggestion's, then the lens's (with "None of these")."""
+def question_choice_ids(suggestion: dict[str, Any], catalogue: dict[str, dict[str, Any]]) -> list[str]:
+    """The choices a decision on this question may name: the suggestion's, then the lens's (with "None of these").
+
+    ``catalogue`` is ``lens_catalogue(doc)`` of the scan the suggestion belongs to.
+    """
     ids = [c["choice"] for c in suggestion.get("choices") or []]
-    lens_q = lens_catalogue().get(suggestion["question"], {})
+    lens_q = catalogue.get(suggestion["question"], {})
     ids += [c["id"] for c in lens_q.get("choices", []) if c["id"] not in ids]
     if lens_q.get("none_choice") and lens_q["none_choice"] not in ids:
         ids.append(lens_q["none_choice"])
@@ -195,8 +193,8 @@ def show_asks(console: Console, s: dict[str, Any]) -> None:
         console.print(f"     [dim]request:[/] {escape(c['ask']['artefact'])}", soft_wrap=True)
 
 
-def change_choices(prompter: Prompter, s: dict[str, Any],
-                   start: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+def change_choices(prompter: Prompter, s: dict[str, Any], start: dict[str, dict[str, str]],
+                   catalogue: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
     """Ask for each choice: selected, not selected, not applicable (with a reason), undecided, or keep.
 
     ``.`` keeps this choice and all the ones after it.
@@ -205,12 +203,12 @@ def change_choices(prompter: Prompter, s: dict[str, Any],
                "na": "n", "not applicable": "n", "?": "?", "undecided": "?", "k": "k", "keep": "k"}
     reasons = {r: r for r in NA_REASONS}
     out = dict(start)
-    lens_q = lens_catalogue().get(s["question"], {})
+    lens_q = catalogue.get(s["question"], {})
     titles = {c["choice"]: c.get("title", c["choice"]) for c in s.get("choices") or []}
     titles.update({c["id"]: c["title"] for c in lens_q.get("choices", []) if c["id"] not in titles})
     if lens_q.get("none_choice"):
         titles.setdefault(lens_q["none_choice"], "None of these")
-    for i, cid in enumerate(question_choice_ids(s), 1):
+    for i, cid in enumerate(question_choice_ids(s, catalogue), 1):
         now = format_choice(out.get(cid))
         answer = prompter.ask(f"  {i}. {titles.get(cid, cid)} [{now}] (s/u/n/?, Enter keeps, . keeps the rest): ",
                               allowed, default="k")
@@ -236,6 +234,7 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
     drafts = history.drafts(scan_id)
     queue = questions_to_review(doc, decisions, revisit=revisit, only=only)
     findings = {f["id"]: f for f in doc.get("findings") or []}
+    catalogue = lens_catalogue(doc)
     summary = ReviewSummary()
     prompter = Prompter(inp, console)
     if not queue:
@@ -273,7 +272,7 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
             if action == "previous" and decision is not None:
                 proposed = dict(decision.choices)
             elif action == "change":
-                proposed = change_choices(prompter, s, proposed)
+                proposed = change_choices(prompter, s, proposed, catalogue)
             default_note = draft.note if draft is not None else decision.note if decision is not None else ""
             note = prompter.ask("Note (Enter for " + ("the earlier note" if default_note else "none") + "): ",
                                 default=default_note)

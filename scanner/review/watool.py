@@ -148,8 +148,8 @@ def current_state(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def plan_update(workload_id: str, decision: Decision, answer: dict[str, Any], *, suggestion: dict[str, Any] | None,
-                findings: dict[str, dict[str, Any]], scan: dict[str, Any], report: str | None
-                ) -> tuple[dict[str, Any] | None, list[str]]:
+                findings: dict[str, dict[str, Any]], scan: dict[str, Any], report: str | None,
+                lens_alias: str = LENS_ALIAS) -> tuple[dict[str, Any] | None, list[str]]:
     """The UpdateAnswer request that brings ``answer`` in line with ``decision`` (None when nothing differs).
 
     Returns the request and the changes in words, for the reviewer to see before anything is written.
@@ -158,7 +158,7 @@ def plan_update(workload_id: str, decision: Decision, answer: dict[str, Any], *,
     selected = list(answer.get("SelectedChoices") or [])
     want = {cid: {"Status": STATUS_API[v["status"]], **({"Reason": v["reason"].upper()} if v.get("reason") else {})}
             for cid, v in decision.choices.items()}
-    none_choice = lens_catalogue().get(decision.question, {}).get("none_choice")
+    none_choice = lens_catalogue(scan).get(decision.question, {}).get("none_choice")
     new_selected = [c for c in selected if want.get(c, {"Status": "SELECTED"})["Status"] == "SELECTED"]
     new_selected += [c for c, w in want.items() if w["Status"] == "SELECTED" and c not in new_selected]
     if none_choice and none_choice not in want and any(c != none_choice for c in new_selected) \
@@ -188,7 +188,7 @@ def plan_update(workload_id: str, decision: Decision, answer: dict[str, Any], *,
                                                      else "added"))
     if not updates and not notes_changed and set(new_selected) == set(selected):
         return None, []
-    request: dict[str, Any] = {"WorkloadId": workload_id, "LensAlias": LENS_ALIAS, "QuestionId": decision.question,
+    request: dict[str, Any] = {"WorkloadId": workload_id, "LensAlias": lens_alias, "QuestionId": decision.question,
                                "SelectedChoices": new_selected}
     if updates:
         request["ChoiceUpdates"] = updates
@@ -214,11 +214,25 @@ class PushResult:
     milestone: int | None = None
 
 
+def lens_alias_for(scan: dict[str, Any], lens_arn: str | None = None) -> str | None:
+    """The WA Tool's name for the scan's lens: ``wellarchitected``, or ``lens_arn`` for a custom lens.
+
+    The WA Tool knows a custom lens by the ARN it gave the lens on import, which the scan cannot know;
+    None means a custom lens without one.
+    """
+    alias = (scan.get("lens") or {}).get("alias") or LENS_ALIAS
+    if alias == LENS_ALIAS:
+        return lens_arn or LENS_ALIAS
+    return lens_arn
+
+
 class Pusher:
     """Talks to the WA Tool through one guarded client; every call is retried on throttling."""
 
-    def __init__(self, client: Any, *, out: Callable[[str], None] = print, dry_run: bool = False) -> None:
+    def __init__(self, client: Any, *, out: Callable[[str], None] = print, dry_run: bool = False,
+                 lens_alias: str = LENS_ALIAS) -> None:
         self.client = client
+        self.lens_alias = lens_alias
         self.out = out
         self.dry_run = dry_run
         self.written = 0
@@ -266,10 +280,10 @@ class Pusher:
                 return None
 
     def create_workload(self, name: str, scan: dict[str, Any], environment: str, owner: str) -> str:
-        """Create a workload for the scanned account with the default lens; returns its id."""
+        """Create a workload for the scanned account with the push's lens; returns its id."""
         request = {"WorkloadName": name, "Description": f"AWS account {scan.get('account')}, evidence from wa-scan",
                    "Environment": environment, "AccountIds": [str(scan.get("account"))],
-                   "AwsRegions": list(scan.get("regions") or [])[:50], "Lenses": [LENS_ALIAS],
+                   "AwsRegions": list(scan.get("regions") or [])[:50], "Lenses": [self.lens_alias],
                    "ReviewOwner": owner[:255] if len(owner) >= 3 else "wa-scan",
                    "ClientRequestToken": str(uuid.uuid4())}
         self.show("CreateWorkload", request)
@@ -290,9 +304,9 @@ class Pusher:
         result = PushResult(workload_id, created=new_workload)
         for d in decisions:
             answer = {} if new_workload and self.dry_run else self.call(
-                "GetAnswer", WorkloadId=workload_id, LensAlias=LENS_ALIAS, QuestionId=d.question).get("Answer", {})
+                "GetAnswer", WorkloadId=workload_id, LensAlias=self.lens_alias, QuestionId=d.question).get("Answer", {})
             request, changes = plan_update(workload_id, d, answer, suggestion=suggestions.get(d.question),
-                                           findings=findings, scan=scan, report=report)
+                                           findings=findings, scan=scan, report=report, lens_alias=self.lens_alias)
             if request is None:
                 result.unchanged.append(d.question)
                 continue

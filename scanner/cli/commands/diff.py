@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from scanner.cli.options import add_report_options
+from scanner.document import load_document, scan_id_for
 from scanner.errors import UsageError
-from scanner.fsutil import atomic_write
-from scanner.history import History, load_document_file, open_history, resolve_db, scan_id_for
+from scanner.fsutil import atomic_write, check_output_file
+from scanner.history import History, open_history, resolve_db
 
 ORDER = 60
 
@@ -32,7 +33,7 @@ def load_scan(ref: str, history: History | None) -> tuple[dict[str, Any], str | 
     """A scan document from a scan.json path or the history; returns it and its id in the history (if any)."""
     path = Path(ref)
     if path.is_file():
-        doc = load_document_file(path)
+        doc = load_document(path)
         scan_id = scan_id_for(doc)
         doc.setdefault("scan_id", scan_id)
         if history is not None and history.conn.execute("SELECT 1 FROM scans WHERE id = ?", (scan_id,)).fetchone():
@@ -48,6 +49,8 @@ def emit(report: dict[str, Any], args: argparse.Namespace) -> int:
     """Write the report as asked and return the exit code ``--fail-on-new`` calls for."""
     from scanner.drift import has_new_failures_at, render
 
+    if args.out:
+        check_output_file(args.out, "--out", force=args.force)
     fmt = args.format
     if fmt is None:
         suffix = args.out.suffix.lower().lstrip(".") if args.out else ""

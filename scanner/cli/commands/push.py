@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``push`` to the CLI."""
     p = sub.add_parser("push", help="write confirmed answers to a workload in the AWS WA Tool",
                        description="Push the confirmed review answers of a scan to a Well-Architected Tool "
-                                   "workload (default lens), with evidence summaries in the notes.",
+                                   "workload (the scan's lens), with evidence summaries in the notes.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--workload-id", metavar="ID", help="the workload's id (32 hex characters)")
@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "(default: the latest)")
     p.add_argument("--milestone", metavar="NAME", help="record a milestone after the push")
     p.add_argument("--report-url", metavar="URL", help="where the report lives, quoted in the notes")
+    p.add_argument("--lens-arn", metavar="ARN", help="for a scan made with a custom lens: the lens's ARN in the "
+                   "WA Tool (the workload must use that lens)")
     p.add_argument("--dry-run", action="store_true", help="print the exact requests; write nothing")
     p.add_argument("--profile", metavar="NAME", help="AWS profile for the WA Tool (default: the default chain)")
     p.add_argument("--region", metavar="REGION", help="the WA Tool's region (default: the profile's)")
@@ -49,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Push the confirmed answers."""
-    from scanner.review.watool import Pusher, push_client, push_session
+    from scanner.review.watool import Pusher, lens_alias_for, push_client, push_session
 
     if args.workload_id and not re.fullmatch(r"[0-9a-f]{32}", args.workload_id):
         raise UsageError("--workload-id: expected 32 hexadecimal characters (see the workload's ARN)")
@@ -67,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"scan {scan_id} has no confirmed answers; nothing to push (run 'wa-scan review' first)")
     order = {s["question"]: i for i, s in enumerate(doc.get("suggestions") or [])}
     decisions.sort(key=lambda d: order.get(d.question, len(order)))
-    pusher = Pusher(push_client(push_session(args.profile, args.region)), dry_run=args.dry_run)
+    lens_alias = lens_alias_for(doc, args.lens_arn)
+    if lens_alias is None:
+        raise UsageError(f"scan {scan_id} used the custom lens {doc['lens'].get('name')!r}: pass --lens-arn with "
+                         "the ARN the WA Tool gave that lens")
+    pusher = Pusher(push_client(push_session(args.profile, args.region)), dry_run=args.dry_run,
+                    lens_alias=lens_alias)
     workload_id = args.workload_id
     created = False
     if args.workload_name:

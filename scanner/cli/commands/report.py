@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from reports import OUTPUT_FORMATS
 from scanner.cli.options import parse_formats
+from scanner.document import fill_check_metadata, load_document
 from scanner.errors import UsageError
+from scanner.scan import installed_checks
 
 ORDER = 40
 DEFAULT_FORMATS = "html,md,csv"
-# The scan.json major version this renderer understands.
-SCHEMA_MAJOR = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,34 +37,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="replace report files already in --out")
     p.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
     p.set_defaults(func=run)
-
-
-def load_scan(path: Path) -> dict[str, Any]:
-    """The scan document at ``path``; anything that is not a wa-scan scan.json raises ``UsageError``."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory; name its scan.json") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        doc = json.loads(raw)
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not a scan document (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list) or "account" not in doc:
-        raise UsageError(f"{path}: not a wa-scan scan document (no account and findings)")
-    major = str(doc.get("schema_version", "")).partition(".")[0]
-    if not major.isdigit():
-        raise UsageError(f"{path}: not a wa-scan scan document (no schema_version)")
-    if int(major) > SCHEMA_MAJOR:
-        raise UsageError(f"{path}: written by a newer wa-scan (schema {doc['schema_version']}); upgrade wa-scan")
-    if not all(isinstance(f, dict) for f in doc["findings"]):
-        raise UsageError(f"{path}: malformed scan document (findings must be objects)")
-    return doc
 
 
 def check_targets(scan: Path, out: Path, names: list[str], force: bool) -> None:
@@ -97,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     from scanner.fsutil import atomic_write
 
     formats = parse_formats(args.format, require_one=True)
-    doc = load_scan(args.scan)
+    # An older scan.json does not carry its checks' descriptions: the installed checks fill them in.
+    doc = fill_check_metadata(load_document(args.scan), installed_checks())
     out: Path = args.out if args.out is not None else args.scan.parent
     copy_json = "json" in formats and not _same_dir(args.scan.parent, out)
     names = report_files(formats) + (["scan.json"] if copy_json else [])

@@ -153,7 +153,7 @@ class ReviewData:
         self.findings: dict[str, dict[str, Any]] = {f["id"]: f for f in doc.get("findings") or []
                                                     if isinstance(f, dict) and f.get("id")}
         self.finding_views: dict[str, FindingView] = {f.id: f for f in self.view.findings}
-        lens = lens_catalogue()
+        lens = self.catalogue = lens_catalogue(doc)
         covered = set(self.order)
         self.unmapped: dict[str, int] = {}
         for q in lens.values():
@@ -284,12 +284,12 @@ class ReviewData:
             values = form
         if note is None:
             note = draft.note if draft is not None else decision.note if decision is not None else ""
-        lens_q = lens_catalogue().get(qid, {})
+        lens_q = self.catalogue.get(qid, {})
         lens_choices = {c["id"]: c for c in lens_q.get("choices", [])}
         suggested = {c["choice"]: c for c in s.get("choices") or []}
         views = {c.id: c for c in (q.choices if q else [])}
         rows = []
-        for n, cid in enumerate(question_choice_ids(s), 1):
+        for n, cid in enumerate(question_choice_ids(s, self.catalogue), 1):
             raw = suggested.get(cid)
             lens_c = lens_choices.get(cid, {})
             cv = views.get(cid)
@@ -349,10 +349,10 @@ class ReviewData:
     def parse_form(self, qid: str, form: Mapping[str, str]) -> tuple[dict[str, dict[str, str]], str]:
         """The choices and note of a posted question form; raises ``FormError`` (nothing saved)."""
         s = self.suggestions[qid]
-        allowed = question_choice_ids(s)
+        allowed = question_choice_ids(s, self.catalogue)
         choices: dict[str, dict[str, str]] = {}
         problems: dict[str, str] = {}
-        lens_titles = {c["id"]: c["title"] for c in lens_catalogue().get(qid, {}).get("choices", [])}
+        lens_titles = {c["id"]: c["title"] for c in self.catalogue.get(qid, {}).get("choices", [])}
         titles = {**lens_titles, **{c["choice"]: c.get("title") or c["choice"] for c in s.get("choices") or []}}
         labels = {cid: f"{n}. {titles.get(cid, 'None of these')}" for n, cid in enumerate(allowed, 1)}
         for key in form:
@@ -385,12 +385,13 @@ class ReviewData:
         Uses the push's own dry run against a workload taken as new (every answer empty), so no
         client is needed and nothing is called.
         """
-        from scanner.review.watool import Pusher
+        from scanner.review.watool import Pusher, lens_alias_for
 
         confirmed = sorted((d for d in decisions.values() if d.confirmed and d.question in self.suggestions),
                            key=lambda d: self.order.index(d.question))
         changes: dict[str, list[str]] = {}
-        pusher = Pusher(client=None, out=lambda _line: None, dry_run=True)
+        alias = lens_alias_for(self.doc) or "(the custom lens's ARN in the WA Tool)"
+        pusher = Pusher(client=None, out=lambda _line: None, dry_run=True, lens_alias=alias)
         result = pusher.push(workload_id, confirmed, suggestions=self.suggestions, findings=self.findings,
                              scan=self.doc, report=None, new_workload=True,
                              on_change=lambda q, lines: changes.__setitem__(q, list(lines)))
