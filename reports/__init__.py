@@ -11,13 +11,14 @@ from typing import Any
 
 from reports.html import base_css, content_security_policy, csp_hash, render_html
 from reports.markdown import render_markdown
+from reports.pdf import render_pack_pdf
 from reports.safety import MdSafe, anchor, csv_safe, md_escape, one_line
 from reports.tables import findings_csv, register_csv, write_csv
 from reports.view import ReportView, build_view
 from scanner.fsutil import atomic_write
 
 __all__ = [
-    "FORMAT_FILES", "OUTPUT_FORMATS", "MdSafe", "ReportView", "anchor", "base_css", "build_view",
+    "DEFAULT_FORMATS", "FORMAT_FILES", "OUTPUT_FORMATS", "MdSafe", "ReportView", "anchor", "base_css", "build_view",
     "content_security_policy", "csp_hash", "csv_safe", "findings_csv", "md_escape", "one_line", "register_csv",
     "render_html", "render_markdown", "render_reports", "report_files", "write_csv",
 ]
@@ -27,14 +28,18 @@ FORMAT_FILES = {
     "html": ("report.html",),
     "md": ("report.md",),
     "csv": ("findings.csv", "risk-register.csv"),
+    "pdf": ("report.pdf",),  # needs the optional extra wa-scan[pdf] (WeasyPrint)
 }
 # Every --format name a scan, ``show`` and ``report`` accept, in the order they are listed.
 OUTPUT_FORMATS = ("json", *FORMAT_FILES)
+# What a scan writes unless told otherwise: every output that needs no optional extra.
+DEFAULT_FORMATS = tuple(f for f in OUTPUT_FORMATS if f != "pdf")
 _RENDER = {
     "report.html": render_html,
     "report.md": render_markdown,
     "findings.csv": findings_csv,
     "risk-register.csv": register_csv,
+    "report.pdf": render_pack_pdf,
 }
 
 

@@ -46,3 +46,10 @@ def _data_only_fetcher(weasyprint: Any) -> Any:
             raise ValueError(f"a report PDF fetches nothing ({url.split(':', 1)[0]}: refused)")
         return fetch
     return URLFetcher(allowed_protocols=("data",))
+
+
+def render_pack_pdf(view: Any) -> bytes:
+    """``report.pdf``: the review pack of ``view`` (a ``ReportView``) as printed."""
+    from reports.html import render_html
+
+    return render_pdf(render_html(view))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reports import OUTPUT_FORMATS
+from reports import DEFAULT_FORMATS, OUTPUT_FORMATS
+from reports import pdf as report_pdf
 from scanner.errors import UsageError
 from scanner.runner import DEFAULT_WORKERS
 from scanner.scan import ScanOptions, parse_check_options
@@ -28,6 +29,8 @@ def parse_formats(value: str, *, require_one: bool = False) -> list[str]:
         raise UsageError(f"--format: unknown output {bad[0]!r}; choose from {', '.join(OUTPUT_FORMATS)}")
     if require_one and not formats:
         raise UsageError("--format: name at least one output")
+    if "pdf" in formats and not report_pdf.pdf_available():
+        raise UsageError(report_pdf.INSTALL_HINT)
     return formats
 
 
@@ -60,9 +63,9 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
                    help="tune a check, e.g. iam.access_keys_rotated.max_age_days=120")
     p.add_argument("--fail-on", choices=FAIL_ON,
                    help="exit 1 when failures at or above this severity exist (for CI)")
-    p.add_argument("--format", default=",".join(OUTPUT_FORMATS), metavar="LIST",
+    p.add_argument("--format", default=",".join(DEFAULT_FORMATS), metavar="LIST",
                    help=f"outputs to write, comma-separated from {','.join(OUTPUT_FORMATS)} "
-                        "(default: all; scan.json is always written)")
+                        "(default: all but pdf, which needs the pdf extra; scan.json is always written)")
     p.add_argument("--mapping", type=Path, metavar="FILE",
                    help="your own check-to-WA-choice mapping: a TOML or JSON file, or a directory of them")
     p.add_argument("--lens", type=Path, metavar="FILE",

@@ -16,7 +16,6 @@ from scanner.fsutil import atomic_write
 # Files of the review record per --format name.
 RECORD_FILES = {"html": "review-report.html", "md": "review-report.md", "csv": "questions.csv",
                 "pdf": "review-report.pdf"}
-PACK_PDF = "report.pdf"
 
 
 def record_files(formats: list[str]) -> list[str]:
@@ -48,21 +47,6 @@ def pdf_bytes(html: str) -> bytes:
         return render_pdf(html)
     except PdfUnavailable as exc:
         raise UsageError(str(exc)) from None
-
-
-def require_pdf(formats: list[str]) -> None:
-    """Fail before any work when ``pdf`` is asked for and cannot be made here."""
-    from reports.pdf import INSTALL_HINT, pdf_available
-
-    if "pdf" in formats and not pdf_available():
-        raise UsageError(INSTALL_HINT)
-
-
-def write_pack_pdf(doc: dict[str, Any], out: Path) -> Path:
-    """``report.pdf``: the review pack as printed."""
-    from reports import build_view, render_html
-
-    return atomic_write(Path(out) / PACK_PDF, pdf_bytes(render_html(build_view(doc))))
 
 
 def write_record(doc: dict[str, Any], decisions: Mapping[str, Any], out: Path, formats: list[str]) -> list[Path]:

@@ -64,8 +64,8 @@ def test_format_selects_outputs(stored: Path, tmp_path: Path, capsys: pytest.Cap
     out = tmp_path / "csv-only"
     assert main(["report", str(stored), "--out", str(out), "--format", "csv", "-q"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "risk-register.csv"]
-    assert main(["report", str(stored), "--format", "pdf"]) == 2
-    assert "unknown output 'pdf'" in _error_line(capsys)
+    assert main(["report", str(stored), "--format", "docx"]) == 2
+    assert "unknown output 'docx'" in _error_line(capsys)
 
 
 @pytest.mark.parametrize(("content", "expected"), [

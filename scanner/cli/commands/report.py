@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from reports import OUTPUT_FORMATS
-from scanner.cli.options import parse_formats
+from scanner.cli.options import add_db_option, parse_formats
+from scanner.cli.record import record_files, recorded_decisions, write_record
 from scanner.document import fill_check_metadata, load_document
 from scanner.errors import UsageError
 from scanner.scan import installed_checks
@@ -23,7 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Render the reports of a stored scan (scan.json) again, for instance after upgrading "
                     "wa-scan or to write them somewhere else. Makes no AWS call. Reports in the scan's own "
                     "directory are regenerated in place; in any other directory an existing report file is "
-                    "only replaced with --force.",
+                    "only replaced with --force. Once the review has confirmed answers on the scan (in the "
+                    "history, see --db), the review record is written too: review-report.html, "
+                    "review-report.md and questions.csv (and review-report.pdf with pdf).",
         epilog="examples:\n  wa-scan report wa-scan-results/123456789012-20260302T101430Z/scan.json\n"
                "  wa-scan report scan.json --out review-pack/ --format html,csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -35,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"outputs, comma-separated from {','.join(OUTPUT_FORMATS)} (default: {DEFAULT_FORMATS}; "
                         "csv is findings.csv and risk-register.csv; json copies scan.json into --out)")
     p.add_argument("--force", action="store_true", help="replace report files already in --out")
+    add_db_option(p)
     p.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
     p.set_defaults(func=run)
 
@@ -71,10 +75,14 @@ def run(args: argparse.Namespace) -> int:
     doc = fill_check_metadata(load_document(args.scan), installed_checks())
     out: Path = args.out if args.out is not None else args.scan.parent
     copy_json = "json" in formats and not _same_dir(args.scan.parent, out)
-    names = report_files(formats) + (["scan.json"] if copy_json else [])
+    # The review record comes with the pack once the review has confirmed answers on this scan.
+    decisions = recorded_decisions(doc, args.db)
+    names = report_files(formats) + (record_files(formats) if decisions else []) + (
+        ["scan.json"] if copy_json else [])
     check_targets(args.scan, out, names, args.force)
     try:
         written = render_reports(doc, out, [f for f in formats if f != "json"])
+        written.extend(write_record(doc, decisions, out, formats))
         if copy_json:
             written.append(atomic_write(out / "scan.json", args.scan.read_bytes()))
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
