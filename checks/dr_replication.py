@@ -81,7 +81,7 @@ def _copies_or_error(ctx: CheckContext, days: int) -> dict[str, list[str]] | Not
 def rds_replicated(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per cluster and per stand-alone instance."""
     days = int(ctx.option("days"))
-    instances = ctx.call("rds", "DescribeDBInstances").get("DBInstances", [])
+    instances = ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", [])
     clusters = ctx.call("rds", "DescribeDBClusters").get("DBClusters", [])
     if not instances and not clusters:
         return

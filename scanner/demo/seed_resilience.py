@@ -28,6 +28,7 @@ def seed(demo: DemoAccount) -> None:
     _interactions(demo)
     _cost(demo)
     _network(demo)
+    _data_stores(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -282,3 +283,11 @@ def _network(demo: DemoAccount) -> None:
             "DefaultCacheBehavior": {"TargetOriginId": "origin", "ViewerProtocolPolicy": "redirect-to-https",
                                      "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0},
                                      "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}}})
+
+
+def _data_stores(demo: DemoAccount) -> None:
+    """The orders database grows its storage on its own; a session cache runs in us-east-1 only."""
+    demo.client("rds", EAST).modify_db_instance(DBInstanceIdentifier="orders-db", MaxAllocatedStorage=500,
+                                                ApplyImmediately=True)
+    demo.client("elasticache", EAST).create_cache_cluster(
+        CacheClusterId="payments-sessions", Engine="redis", CacheNodeType="cache.t4g.micro", NumCacheNodes=1)
