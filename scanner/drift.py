@@ -16,8 +16,8 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from scanner.document import scan_id_for
-from scanner.history import Decision, check_ids
 from scanner.model import Severity
+from scanner.review.decisions import Decision, check_ids
 
 DRIFT_SCHEMA = "wa-scan-drift/1"
 RISK_ORDER = {"NONE": 0, "MEDIUM": 1, "HIGH": 2}

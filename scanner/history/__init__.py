@@ -9,9 +9,8 @@ A reviewer's answer is a *draft* (saved at every change, table ``drafts``) until
 confirming writes the ``decisions`` row and drops the draft in one transaction. Only decisions count:
 exports, pushes, drift and carry-forward to later scans never read drafts, which stay with their scan.
 
-The schema is versioned with ``PRAGMA user_version`` and migrated forward on open. A database from
-a newer wa-scan, a corrupt file, or an SQLite file that is not a wa-scan history is a ``UsageError``
-and is never written to.
+The file itself (SQL schema, migrations, safe opening) is ``scanner.history.schema``; the values it
+stores (``Decision``, ``Draft``) are the review's, in ``scanner.review.decisions``.
 
 Scan ids are derived from the scan document itself (account, start time and a hash of the
 content), so the id of a ``scan.json`` written before the scan was recorded can be computed from the
@@ -23,99 +22,17 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner.collect import utcnow_iso
 from scanner.document import load_document, scan_id_for
 from scanner.errors import UsageError
-
-SCHEMA_VERSION = 2
-# "WAsc": marks the file as a wa-scan history for tools like `file`, and lets us refuse foreign databases.
-APPLICATION_ID = 0x57417363
-
-CHOICE_STATUSES = ("selected", "unselected", "not_applicable")
-NA_REASONS = ("out_of_scope", "business_priorities", "architecture_constraints", "other", "none")
-CONFIRMED, EVIDENCE_CHANGED = "confirmed", "evidence_changed"
-
-_V1 = """
-CREATE TABLE scans (
-    id          TEXT PRIMARY KEY,
-    account     TEXT NOT NULL,
-    caller_arn  TEXT NOT NULL DEFAULT '',
-    started_at  TEXT NOT NULL,
-    finished_at TEXT NOT NULL DEFAULT '',
-    regions     TEXT NOT NULL,             -- JSON list
-    complete    INTEGER NOT NULL,
-    partial     INTEGER NOT NULL,
-    counts      TEXT NOT NULL,             -- JSON {pass, fail, not_assessed}
-    header      TEXT NOT NULL,             -- the document without findings and suggestions
-    recorded_at TEXT NOT NULL
-);
-CREATE INDEX scans_by_account ON scans (account, started_at);
-CREATE TABLE findings (
-    scan_id  TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-    seq      INTEGER NOT NULL,
-    id       TEXT NOT NULL,
-    check_id TEXT NOT NULL,
-    status   TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    region   TEXT NOT NULL,
-    resource TEXT NOT NULL,
-    body     TEXT NOT NULL,
-    PRIMARY KEY (scan_id, seq)
-);
-CREATE INDEX findings_by_id ON findings (id);
-CREATE TABLE suggestions (
-    scan_id  TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-    seq      INTEGER NOT NULL,
-    question TEXT NOT NULL,
-    pillar   TEXT NOT NULL DEFAULT '',
-    label    TEXT NOT NULL DEFAULT '',
-    risk     TEXT NOT NULL DEFAULT '',
-    evidence TEXT NOT NULL,                -- JSON sorted ["finding-id:status", ...] behind the choices
-    body     TEXT NOT NULL,
-    PRIMARY KEY (scan_id, seq)
-);
-CREATE TABLE decisions (
-    id           INTEGER PRIMARY KEY,
-    scan_id      TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-    question     TEXT NOT NULL,
-    state        TEXT NOT NULL CHECK (state IN ('confirmed', 'evidence_changed')),
-    choices      TEXT NOT NULL,            -- JSON {choice_id: {"status": ..., "reason": ...}}
-    note         TEXT NOT NULL DEFAULT '',
-    reviewer     TEXT NOT NULL,
-    decided_at   TEXT NOT NULL,
-    source       TEXT NOT NULL,            -- review | file | carried
-    carried_from INTEGER REFERENCES decisions (id),
-    evidence     TEXT NOT NULL,            -- the evidence the decision was made on (as in suggestions)
-    UNIQUE (scan_id, question)
-);
-"""
-
-# Version 2: an answer being worked on, saved at every change and not yet confirmed (one per question
-# and scan). It never counts as a decision; confirming replaces it with one.
-_V2 = """
-CREATE TABLE drafts (
-    scan_id  TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
-    question TEXT NOT NULL,
-    choices  TEXT NOT NULL,                -- as in decisions
-    note     TEXT NOT NULL DEFAULT '',
-    reviewer TEXT NOT NULL,
-    saved_at TEXT NOT NULL,
-    PRIMARY KEY (scan_id, question)
-);
-"""
-
-# MIGRATIONS[n] takes a database at user_version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    lambda conn: _run_script(conn, _V1),
-    lambda conn: _run_script(conn, _V2),
-]
-assert len(MIGRATIONS) == SCHEMA_VERSION
+from scanner.history.schema import connect
+from scanner.review.decisions import CONFIRMED, EVIDENCE_CHANGED, Decision, Draft, evidence_of, validate_choices
 
 
 def default_db_path() -> Path:
@@ -131,32 +48,6 @@ def default_db_path() -> Path:
 def resolve_db(db: Path | str | None) -> Path:
     """The database path from ``--db``, else the default."""
     return Path(db).expanduser() if db else default_db_path()
-
-
-def utcnow() -> str:
-    """Now, as the ISO 8601 UTC string used throughout the store."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def check_ids(choice: dict[str, Any]) -> list[str]:
-    """The ids of the checks a suggested choice rests on (entries are ids or ``{"check": id, ...}``)."""
-    return [c["check"] if isinstance(c, dict) else str(c) for c in choice.get("checks") or []]
-
-
-def evidence_of(suggestion: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
-    """The evidence behind a question: ``finding-id:status`` of every finding its choices rest on.
-
-    A choice rests on the findings it lists and on every finding of the checks it names, so a
-    resource that appears or goes away changes the evidence as much as a status that flips.
-    """
-    by_id = {f["id"]: f for f in findings}
-    checks: set[str] = set()
-    ids: set[str] = set()
-    for choice in suggestion.get("choices") or []:
-        ids.update(choice.get("findings") or [])
-        checks.update(check_ids(choice))
-    ids.update(f["id"] for f in findings if f.get("check") in checks)
-    return sorted(f"{fid}:{by_id[fid]['status'] if fid in by_id else 'missing'}" for fid in ids)
 
 
 @dataclass
@@ -176,68 +67,12 @@ class ScanRow:
     flagged: int = 0
 
 
-@dataclass
-class Decision:
-    """A reviewer's answer to one question of one scan.
-
-    ``choices`` holds only the choices the reviewer decided: ``{choice_id: {"status": s, "reason": r}}``
-    with ``s`` one of ``CHOICE_STATUSES`` and ``r`` (for ``not_applicable``) one of ``NA_REASONS``.
-    ``state`` is ``confirmed``, or ``evidence_changed`` when a decision carried from an earlier scan
-    no longer rests on the same evidence (the earlier choices are kept for the reviewer to see).
-    """
-
-    question: str
-    choices: dict[str, dict[str, str]]
-    note: str = ""
-    reviewer: str = ""
-    decided_at: str = ""
-    state: str = CONFIRMED
-    source: str = "review"
-    carried_from: int | None = None
-    evidence: list[str] = field(default_factory=list)
-    id: int | None = None
-    scan_id: str = ""
-
-    @property
-    def confirmed(self) -> bool:
-        """True when the decision stands for this scan (made on it, or carried with unchanged evidence)."""
-        return self.state == CONFIRMED
-
-
-@dataclass
-class Draft:
-    """An answer a reviewer is working on: saved at every change, not a decision until confirmed.
-
-    ``choices`` is as in ``Decision``; ``saved_at`` is when it was last changed, by ``reviewer``.
-    """
-
-    question: str
-    choices: dict[str, dict[str, str]]
-    note: str = ""
-    reviewer: str = ""
-    saved_at: str = ""
-    scan_id: str = ""
-
-
-def validate_choices(choices: dict[str, dict[str, str]]) -> None:
-    """Raise ``ValueError`` naming the first bad status or reason."""
-    for cid, value in choices.items():
-        status = value.get("status")
-        if status not in CHOICE_STATUSES:
-            raise ValueError(f"choice {cid}: status {status!r} is not one of {', '.join(CHOICE_STATUSES)}")
-        reason = value.get("reason")
-        if status == "not_applicable" and reason not in NA_REASONS:
-            raise ValueError(f"choice {cid}: not_applicable needs a reason, one of {', '.join(NA_REASONS)}")
-        if status != "not_applicable" and reason:
-            raise ValueError(f"choice {cid}: a reason belongs only to not_applicable")
-
-
 class History:
     """An open history database. Use as a context manager, or call ``close()``."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.conn = _connect(path)
+        self.conn = connect(path)
 
     def __enter__(self) -> History:
         return self
@@ -284,7 +119,7 @@ class History:
                 (scan_id, str(doc.get("account") or "unknown"), str(doc.get("caller_arn") or ""),
                  str(doc.get("started_at") or ""), str(doc.get("finished_at") or ""),
                  json.dumps(doc.get("regions") or []), int(bool(doc.get("complete", True))),
-                 int(bool(doc.get("partial", False))), json.dumps(counts), _dumps(header), utcnow()),
+                 int(bool(doc.get("partial", False))), json.dumps(counts), _dumps(header), utcnow_iso()),
             )
             conn.executemany(
                 "INSERT INTO findings (scan_id, seq, id, check_id, status, severity, region, resource, body)"
@@ -435,7 +270,7 @@ class History:
                     " note = excluded.note, reviewer = excluded.reviewer, decided_at = excluded.decided_at,"
                     " source = excluded.source, carried_from = NULL, evidence = excluded.evidence",
                     (scan_id, d.question, json.dumps(d.choices, sort_keys=True), d.note, d.reviewer,
-                     d.decided_at or utcnow(), d.source, evidence[d.question]),
+                     d.decided_at or utcnow_iso(), d.source, evidence[d.question]),
                 )
                 conn.execute("DELETE FROM drafts WHERE scan_id = ? AND question = ?", (scan_id, d.question))
 
@@ -474,7 +309,7 @@ class History:
                 "INSERT INTO drafts (scan_id, question, choices, note, reviewer, saved_at) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (scan_id, question) DO UPDATE SET choices = excluded.choices, note = excluded.note,"
                 " reviewer = excluded.reviewer, saved_at = excluded.saved_at",
-                (scan_id, draft.question, choices, draft.note, draft.reviewer, draft.saved_at or utcnow()))
+                (scan_id, draft.question, choices, draft.note, draft.reviewer, draft.saved_at or utcnow_iso()))
         return True
 
 
@@ -495,68 +330,5 @@ def record_scan(doc: dict[str, Any], db: Path | None = None) -> str:
         return history.record(doc)
 
 
-def _run_script(conn: sqlite3.Connection, script: str) -> None:
-    # Statement by statement: executescript() would commit the migration's transaction half-way.
-    for statement in script.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
-
-
 def _dumps(value: Any) -> str:
     return json.dumps(value, default=str, separators=(",", ":"))
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open ``path`` private, in WAL mode, migrated to ``SCHEMA_VERSION``; refuse what we cannot own."""
-    if path.exists() and not path.is_file():
-        raise UsageError(f"history database {path} is not a file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Create the file ourselves so it is private from the first byte; SQLite gives the WAL and
-        # shared-memory files the same mode as the database.
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        os.chmod(path, 0o600)
-    except OSError as exc:
-        raise UsageError(f"cannot open the history database {path}: {exc.strerror or exc}") from None
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
-    try:
-        _prepare(conn, path)
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise UsageError(f"history database {path} is unreadable ({exc}); move it aside or pass --db") from None
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise UsageError(f"history database {path} was written by a newer wa-scan (schema {version}, this one "
-                         f"knows up to {SCHEMA_VERSION}); upgrade wa-scan or pass another --db")
-    tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-    if (version or tables) and app_id != APPLICATION_ID:
-        raise UsageError(f"{path} is an SQLite database but not a wa-scan history; pass another --db")
-    problem = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if problem != "ok":
-        raise UsageError(f"history database {path} is damaged ({problem}); move it aside or pass --db")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
-    while version < SCHEMA_VERSION:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-read inside the lock: another process may have migrated meanwhile.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version < SCHEMA_VERSION:
-                MIGRATIONS[version](conn)
-                conn.execute(f"PRAGMA user_version = {version + 1}")
-                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        version = conn.execute("PRAGMA user_version").fetchone()[0]

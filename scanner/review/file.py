@@ -14,10 +14,14 @@ from typing import Any
 import yaml
 
 from mappings.prompts import asks_the_team
+from scanner.collect import utcnow_iso
 from scanner.errors import UsageError
 from scanner.fsutil import atomic_write
-from scanner.history import CHOICE_STATUSES, NA_REASONS, Decision, History, utcnow
-from scanner.review.terminal import (
+from scanner.history import History
+from scanner.review.decisions import (
+    CHOICE_STATUSES,
+    NA_REASONS,
+    Decision,
     choice_findings,
     format_choice,
     lens_catalogue,
@@ -229,7 +233,7 @@ def _parse_question(item: yaml.Node, suggestions: dict[str, dict[str, Any]], cat
                 choices[str(cid)] = parsed
     if not confirmed:
         return None
-    return Decision(question=str(qid), choices=choices, note=note, decided_at=utcnow(), source="file")
+    return Decision(question=str(qid), choices=choices, note=note, decided_at=utcnow_iso(), source="file")
 
 
 def _choice_value(raw: Any) -> dict[str, str] | str | None:

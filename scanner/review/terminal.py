@@ -15,60 +15,24 @@ from rich.markup import escape
 from rich.table import Table
 
 from mappings.prompts import asks_the_team
-from scanner.document import document_lens
-from scanner.history import NA_REASONS, Decision, History, check_ids, utcnow
+from scanner.collect import utcnow_iso
+from scanner.history import History
+from scanner.review.decisions import (
+    NA_REASONS,
+    Decision,
+    choice_findings,
+    format_choice,
+    lens_catalogue,
+    proposal,
+    question_choice_ids,
+)
 
-# What accepting a suggestion records for a choice; partial and unknown choices stay for a human.
-ACCEPTED_STATUS = {"supported": "selected", "contradicted": "unselected"}
-STATUS_LABEL = {"selected": "selected", "unselected": "not selected", "not_applicable": "not applicable"}
 _SHORT_STATUS = {"s": "selected", "u": "unselected", "n": "not_applicable"}
 MAX_EVIDENCE_LINES = 8
 
 
 class StopReview(Exception):
     """The reviewer asked to stop, or the input ended."""
-
-
-def lens_catalogue(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """question id -> the question of the scan's own lens (label, title, pillar, choices, none_choice)."""
-    lens = document_lens(doc)
-    return {q.id: {"id": q.id, "label": q.label, "title": q.title, "pillar": q.pillar, "none_choice": q.none_choice,
-                   "choices": [{"id": c.id, "title": c.title} for c in q.choices]} for q in lens.questions()}
-
-
-def question_choice_ids(suggestion: dict[str, Any], catalogue: dict[str, dict[str, Any]]) -> list[str]:
-    """The choices a decision on this question may name: the suggestion's, then the lens's (with "None of these").
-
-    ``catalogue`` is ``lens_catalogue(doc)`` of the scan the suggestion belongs to.
-    """
-    ids = [c["choice"] for c in suggestion.get("choices") or []]
-    lens_q = catalogue.get(suggestion["question"], {})
-    ids += [c["id"] for c in lens_q.get("choices", []) if c["id"] not in ids]
-    if lens_q.get("none_choice") and lens_q["none_choice"] not in ids:
-        ids.append(lens_q["none_choice"])
-    return ids
-
-
-def proposal(suggestion: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """What accepting the suggestion records: supported -> selected, contradicted -> not selected."""
-    return {c["choice"]: {"status": ACCEPTED_STATUS[c.get("suggestion", "")]}
-            for c in suggestion.get("choices") or [] if c.get("suggestion") in ACCEPTED_STATUS}
-
-
-def choice_findings(choice: dict[str, Any], findings: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The findings a suggested choice rests on: those it lists and every finding of the checks it names."""
-    checks = set(check_ids(choice))
-    ids = list(dict.fromkeys([*(choice.get("findings") or []),
-                              *(fid for fid, f in findings.items() if f.get("check") in checks)]))
-    return [findings[i] for i in ids if i in findings]
-
-
-def format_choice(value: dict[str, str] | None) -> str:
-    """A decided choice as a person reads it: ``selected``, ``not applicable (out_of_scope)``, ``undecided``."""
-    if not value:
-        return "undecided"
-    label = STATUS_LABEL[value["status"]]
-    return f"{label} ({value['reason']})" if value.get("reason") else label
 
 
 def questions_to_review(doc: dict[str, Any], decisions: dict[str, Decision], *, revisit: bool = False,
@@ -277,7 +241,7 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
             note = prompter.ask("Note (Enter for " + ("the earlier note" if default_note else "none") + "): ",
                                 default=default_note)
             history.save_decision(scan_id, Decision(question=q, choices=proposed, note=note, reviewer=reviewer,
-                                                    decided_at=utcnow(), source="review"))
+                                                    decided_at=utcnow_iso(), source="review"))
             summary.confirmed.append(q)
             console.print(f"[green]saved[/] {escape(s.get('label', q))}: "
                           + escape(", ".join(f"{c} {format_choice(v)}" for c, v in proposed.items()) or "no choices"))

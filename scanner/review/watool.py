@@ -26,8 +26,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
 from scanner.errors import ACCESS_DENIED_CODES, THROTTLING_CODES, CredentialsError, UsageError, WaScanError
-from scanner.history import Decision
-from scanner.review.terminal import choice_findings, format_choice, lens_catalogue
+from scanner.review.decisions import Decision, choice_findings, format_choice, lens_catalogue
 
 SERVICE = "wellarchitected"
 LENS_ALIAS = "wellarchitected"

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from scanner.document import scan_id_for
 from scanner.errors import UsageError
-from scanner.history import SCHEMA_VERSION, Decision, Draft, open_history, record_scan, scan_id_for
+from scanner.history import open_history, record_scan
+from scanner.history.schema import SCHEMA_VERSION
+from scanner.review.decisions import Decision, Draft
 from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
 
 
@@ -192,7 +195,7 @@ def _schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def test_a_version_1_database_is_upgraded_in_place_with_its_decisions(tmp_path):
-    from scanner.history import _V1, APPLICATION_ID, _run_script
+    from scanner.history.schema import _V1, APPLICATION_ID, _run_script
 
     # A database as wa-scan with schema 1 left it: a scan and a confirmed decision, no drafts table.
     db = tmp_path / "h.db"

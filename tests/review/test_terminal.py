@@ -143,7 +143,7 @@ def test_sigkill_mid_review_keeps_every_committed_decision(db):
 
 
 def test_a_draft_from_the_browser_is_proposed_and_accepting_confirms_it(monkeypatch, capsys, db):
-    from scanner.history import Draft
+    from scanner.review.decisions import Draft
 
     with open_history(db) as h:
         scan_id = h.resolve("latest")

@@ -9,7 +9,8 @@ from botocore.stub import ANY, Stubber
 
 import scanner.review.watool as watool
 from scanner.cli import main
-from scanner.history import Decision, Draft, open_history, record_scan
+from scanner.history import open_history, record_scan
+from scanner.review.decisions import Decision, Draft
 from scanner.review.watool import (
     CHOICE_NOTES_MAX,
     QUESTION_NOTES_MAX,

@@ -9,7 +9,8 @@ import pytest
 
 from scanner.cli import main
 from scanner.drift import compare, csp_hash, render
-from scanner.history import Decision, Draft, open_history, record_scan
+from scanner.history import open_history, record_scan
+from scanner.review.decisions import Decision, Draft
 from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
 
 

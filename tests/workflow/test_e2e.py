@@ -12,7 +12,8 @@ from moto.iam.models import iam_backends
 
 from mappings.suggest import add_suggestions
 from scanner.cli import main
-from scanner.history import evidence_of, open_history, record_scan
+from scanner.history import open_history, record_scan
+from scanner.review.decisions import evidence_of
 from scanner.scan import installed_checks
 from tests.helpers import scan_checks
 

@@ -26,7 +26,9 @@ from starlette.routing import Route
 
 from reports.html import FAVICON, base_css
 from reports.view import RISK_LABEL, RISKS
-from scanner.history import NA_REASONS, Decision, Draft, History, utcnow
+from scanner.collect import utcnow_iso
+from scanner.history import History
+from scanner.review.decisions import NA_REASONS, Decision, Draft
 from scanner.review.web.security import CSRF_FIELD, Access, Guard
 from scanner.review.web.views import (
     FORM_STATUSES,
@@ -169,7 +171,7 @@ class ReviewApp:
             return self._question_page(qid, status=422, problems=exc.problems, form=posted,
                                        note=fields.get("note", ""))
         action = fields.get("action", "")
-        now = utcnow()
+        now = utcnow_iso()
         if action in CONFIRM_ACTIONS:
             # The form shows the draft (or the evidence's proposal): confirming records it and drops the draft.
             self.history.save_decision(self.scan_id, Decision(question=qid, choices=choices, note=note,

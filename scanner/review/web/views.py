@@ -25,8 +25,16 @@ from reports.view import (
     ReportView,
     build_view,
 )
-from scanner.history import CHOICE_STATUSES, NA_REASONS, Decision, Draft
-from scanner.review.terminal import choice_findings, lens_catalogue, proposal, question_choice_ids
+from scanner.review.decisions import (
+    CHOICE_STATUSES,
+    NA_REASONS,
+    Decision,
+    Draft,
+    choice_findings,
+    lens_catalogue,
+    proposal,
+    question_choice_ids,
+)
 
 UNDECIDED = "undecided"
 FORM_STATUSES = (*CHOICE_STATUSES, UNDECIDED)
