@@ -165,6 +165,11 @@ def _choice_suggestion(g: nx.DiGraph, q: Question, choice: Any, ev: _Evidence,
     return out
 
 
+def _upstream_silent(c: dict[str, Any]) -> bool:
+    """An id an adapter emits (``securityhub.control.S3.8``: two dots) with no finding at all."""
+    return c["check"].count(".") >= 2 and not (c["pass"] or c["fail"] or c["not_assessed"])
+
+
 def _state(checks: list[dict[str, Any]], ev: _Evidence) -> tuple[str, list[str], str]:
     if not checks:
         return "unknown", [], "no check can see this best practice; a reviewer answers it"
@@ -191,6 +196,11 @@ def _state(checks: list[dict[str, Any]], ev: _Evidence) -> tuple[str, list[str],
         tail = f"; {_plural(total_pass, 'other finding')} {verb}" if total_pass else ""
         return ("contradicted", ids,
                 f"contradicted by {_plural(len(ids), 'failing finding')} of {named(failing)}{tail}")
+    # An adapter's control or rule that reported nothing was not evaluated upstream (control disabled, rule
+    # not deployed): no gap in the evidence, so it neither supports the choice nor keeps it open.
+    quiet = [c for c in checks if _upstream_silent(c)]
+    if len(quiet) < len(checks):
+        checks = [c for c in checks if c not in quiet]
     supporters = [c for c in checks if c["on_pass"] == "supports"]
     # A check silent on a pass is neutral here, unless it could not look: then a fail may be hidden.
     open_ = [c for c in checks if c["not_assessed"] or (c["on_pass"] == "supports" and not c["pass"])]
