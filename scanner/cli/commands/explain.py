@@ -56,6 +56,12 @@ def resolve(b: Bundle, key: str) -> dict[str, Any]:
             link = next(d for d in checks_for_choice(b.graph, qid, cid) if d["check"] == key)
             informs.append({**_choice_dict(b, q, c), **{k: link[k] for k in LINK_FIELDS}})
         meta = checks[key].meta.to_dict() if key in checks else {"id": key}
+        if key in checks and checks[key].meta.emits:
+            meta["emits"] = list(checks[key].meta.emits)
+        owner = next((c.meta for c in checks.values() if key in c.meta.emits), None)
+        if owner is not None:  # an id an adapter reports under (securityhub.control.S3.8)
+            meta.update(title=f"reported by {owner.id} ({owner.title})", service=owner.service,
+                        severity="as the source rates it", reported_by=owner.id)
         return {"kind": "check", "check": meta, "informs": informs}
     folded = key.strip().lower()
     found = [(q, c) for q in b.lens.questions() for c in q.choices
@@ -104,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
         meta = found["check"]
         print(f"{meta['id']}: {meta.get('title', '')}  [{meta.get('service', '?')}, {meta.get('severity', '?')}]")
         if not found["informs"]:
+            if meta.get("emits"):
+                linked = [e for e in meta["emits"] if e in b.mapping.check_ids()]
+                print(f"  An adapter: it reports under {len(meta['emits'])} check ids of its own, {len(linked)} of "
+                      f"them linked to choices (e.g. wa-scan explain {(linked or meta['emits'])[0]}).")
+                return 0
             print("  The mapping links this check to no choice of the lens.")
             return 0
         questions = {i["question"] for i in found["informs"]}
