@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from mappings.prompts import asks_the_team
 from reports.safety import anchor, as_text
 
 if TYPE_CHECKING:
@@ -122,6 +123,8 @@ class ChoiceView:
     findings: list[FindingView]
     more_findings: int
     doc_url: str = ""
+    ask: AskView | None = None  # what to ask the team when the evidence does not settle the choice
+    human_only: bool = False  # no AWS API can evidence the practice
 
     @property
     def suggestion_label(self) -> str:
@@ -132,6 +135,15 @@ class ChoiceView:
     def risk_label(self) -> str:
         """The WA risk of leaving this choice unticked, in words."""
         return RISK_LABEL.get(self.risk, self.risk)
+
+
+@dataclass
+class AskView:
+    """What a facilitator asks the team about one choice, and the artefact to request."""
+
+    questions: list[str]
+    artefact: str
+    why: str = ""  # for a practice no API can show: why not
 
 
 @dataclass
@@ -424,6 +436,15 @@ def _meta(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _ask(c: dict[str, Any]) -> AskView | None:
+    """The choice's prompt when the team answers it (``mappings.prompts.asks_the_team``), else None."""
+    if not asks_the_team(c):
+        return None
+    raw = c["ask"] if isinstance(c["ask"], dict) else {}
+    return AskView(questions=[as_text(t) for t in raw.get("questions") or []], artefact=as_text(raw.get("artefact")),
+                   why=as_text(raw.get("why")))
+
+
 def _baseline(raw: Any) -> BaselineView | None:
     if not isinstance(raw, dict) or not raw:
         return None
@@ -523,6 +544,7 @@ def build_view(doc: dict[str, Any], metadata: dict[str, Any] | None = None) -> R
                 rationale=as_text(c.get("rationale")), checks=refs,
                 findings=attention[:CHOICE_FINDINGS_SHOWN],
                 more_findings=max(0, len(attention) - CHOICE_FINDINGS_SHOWN),
+                ask=_ask(c), human_only=bool(c.get("human_only")),
                 doc_url=BP_DOC_URL.format(choice_id) if lens_alias == AWS_LENS_ALIAS and _CHOICE_ID.fullmatch(choice_id)
                 else ""))
         q = QuestionView(
