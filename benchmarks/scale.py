@@ -6,6 +6,13 @@ a real network (a botocore event hook installed here only, never in the scanner)
 
     python benchmarks/scale.py --size medium --latency-ms 50 --json medium-50.json
 
+``--server`` measures the scanner rather than the emulator: moto runs as a server process on 127.0.0.1
+with the latency added in the server (calls in flight overlap as on a network), the account is seeded
+through the AWS API, and the scan runs in its own process through ``AWS_ENDPOINT_URL``; its wall time,
+CPU (user + system) and CPU per call, peak RSS, retry wait and report rendering time are its own.
+
+    python benchmarks/scale.py --server --size medium --latency-ms 50 --json medium-50.json
+
 The lower bound counts, for every operation the scan needed, each distinct logical read once (same
 region and parameters, pagination tokens aside) and the fewest pages its items need at the largest
 page size the API allows. It cannot be beaten without skipping a read, so ``calls / lower bound``
@@ -51,13 +58,13 @@ def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str], pref
     """Add the synthetic resources on top of the demo workload; returns what was created."""
     iam = session.client("iam")
     for i in range(size["users"]):
-        iam.create_user(UserName=f"bench-user-{i:05d}")
+        iam.create_user(UserName=f"{prefix}-user-{i:05d}")
         if i % 2 == 0:
-            iam.create_access_key(UserName=f"bench-user-{i:05d}")
+            iam.create_access_key(UserName=f"{prefix}-user-{i:05d}")
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
     for i in range(size["roles"]):
-        iam.create_role(RoleName=f"bench-role-{i:05d}", AssumeRolePolicyDocument=trust)
+        iam.create_role(RoleName=f"{prefix}-role-{i:05d}", AssumeRolePolicyDocument=trust)
     for region, count in zip(regions, _split(size["buckets"], len(regions)), strict=True):
         s3 = session.client("s3", region_name=region)
         extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
@@ -67,7 +74,7 @@ def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str], pref
         if not count:
             continue
         ec2 = session.client("ec2", region_name=region)
-        image = ec2.register_image(Name=f"bench-{region}", RootDeviceName="/dev/xvda")["ImageId"]
+        image = ec2.register_image(Name=f"{prefix}-{region}", RootDeviceName="/dev/xvda")["ImageId"]
         left = count
         while left:
             batch = min(left, 100)
@@ -80,7 +87,7 @@ def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str], pref
     for region, count in zip(regions, _split(size["log_groups"], len(regions)), strict=True):
         logs = session.client("logs", region_name=region)
         for i in range(count):
-            logs.create_log_group(logGroupName=f"/bench/{region}/{i:05d}")
+            logs.create_log_group(logGroupName=f"/{prefix}/{region}/{i:05d}")
     return dict(size)
 
 
@@ -120,6 +127,14 @@ class CallLedger:
             entry["items"] += items
             if op not in self.max_page:
                 self.max_page[op] = _max_page(model)
+
+    def longest_chain(self) -> int:
+        """An estimate of the longest chain of calls that must follow one another: identity and regions
+        first, then the read with the most pages (pages follow each other), then the deepest per-resource
+        sequence (a bucket: list, Block Public Access, ownership, ACL, policy status, policy)."""
+        with self.lock:
+            pages = max((entry["pages"] for entry in self.reads.values()), default=0)
+        return 2 + pages + 6
 
     def lower_bound(self) -> int:
         """Distinct logical reads, each at the fewest pages its items need."""
@@ -278,6 +293,14 @@ def run_many(accounts: int, size: dict[str, int], latency_ms: float, parallel: i
     }
 
 
+def _concurrency() -> int:
+    """How many calls a scan keeps in flight at best: the I/O pool that per-resource reads fan out on (the
+    check tasks mostly wait on it); the ideal wall time divides the calls' latency by this."""
+    from scanner.scan import ScanOptions
+
+    return ScanOptions().io_workers
+
+
 def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -296,6 +319,9 @@ def main() -> int:
                    help="multi-account mode: N accounts of the chosen size, scanned through assumed roles")
     p.add_argument("--parallel-accounts", type=int, default=4, metavar="P", help="accounts at once (default 4)")
     p.add_argument("--executor", default="local", help="multi-account executor: local or dask (in-process cluster)")
+    p.add_argument("--server", action="store_true",
+                   help="moto as a server process with the latency added in the server; the scan in a process "
+                        "of its own, measured alone (CPU, peak RSS, retry wait, rendering)")
     args = p.parse_args()
     overrides = {k: getattr(args, k) for k in ("users", "roles", "buckets", "instances", "volumes", "regions")}
     overrides["log_groups"] = args.log_groups
@@ -309,7 +335,13 @@ def main() -> int:
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2) + "\n")
         return 0
-    figures = run(args.size, overrides, args.latency_ms, args.trace_memory)
+    if args.server:
+        from benchmarks.server import run_server
+        size = {**SIZES[args.size], **{k: v for k, v in overrides.items() if v is not None}}
+        figures = run_server(size, list(REGIONS[: size["regions"]]), args.latency_ms, _concurrency())
+        figures["size"] = args.size
+    else:
+        figures = run(args.size, overrides, args.latency_ms, args.trace_memory)
     summary = {k: v for k, v in figures.items() if k != "by_operation"}
     print(json.dumps(summary, indent=2))
     top = sorted(figures["by_operation"].items(), key=lambda kv: -kv[1])[:12]

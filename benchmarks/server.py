@@ -1,0 +1,229 @@
+"""Server benchmark: moto in its own process with latency added in the server, the scanner in another.
+
+``scale.py --server`` uses this module. The moto server is a plain WSGI app behind a middleware that
+sleeps before answering, so calls in flight overlap as they would on a network. The account is seeded
+through the AWS API (no moto internals). The scan runs in a process of its own, reaching the server
+through ``AWS_ENDPOINT_URL`` exactly as it would reach AWS, so the CPU time and peak RSS it reports
+are the scanner's alone.
+
+    python benchmarks/server.py serve PORT          # the moto server (started by scale.py --server)
+    python benchmarks/server.py scan CONFIG_JSON     # one scan, figures as JSON on the last stdout line
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# A path the middleware answers itself: the benchmark switches latency on once seeding is done.
+LATENCY_PATH = "/__bench/latency/"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                    "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+# -- the server process ------------------------------------------------------------------------------
+
+def serve(port: int) -> None:
+    """Run moto's WSGI app on 127.0.0.1:``port``, one thread per request, with a settable delay."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    app = DomainDispatcherApplication(create_backend_app)
+    delay = {"s": 0.0}
+
+    def with_latency(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(LATENCY_PATH):
+            delay["s"] = float(path[len(LATENCY_PATH):] or 0) / 1000
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+        if delay["s"]:
+            time.sleep(delay["s"])  # this request's thread only: concurrent requests overlap
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", port, with_latency, threaded=True, request_handler=MotoRequestHandler)
+    server.serve_forever()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server process for the duration of the block; yields its endpoint URL."""
+    port = _free_port()
+    env = {**os.environ, **FAKE_CREDENTIALS, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
+    proc = subprocess.Popen([sys.executable, __file__, "serve", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + LATENCY_PATH + "0", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the moto server did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def set_latency(url: str, latency_ms: float) -> None:
+    """Make the server wait ``latency_ms`` before every answer from now on."""
+    urllib.request.urlopen(f"{url}{LATENCY_PATH}{latency_ms:g}", timeout=5).read()
+
+
+# -- the scanner process -----------------------------------------------------------------------------
+
+def scan(config: dict[str, Any]) -> dict[str, Any]:
+    """One scan through the normal code path against ``AWS_ENDPOINT_URL``; the figures of this process."""
+    t_start = time.monotonic()
+    from benchmarks.scale import CallLedger
+    from scanner.registry import discover
+    from scanner.runner import run_checks, select_checks
+    from scanner.scan import ScanOptions, build_document, write_outputs
+    from scanner.session import make_session, open_target
+
+    opts = ScanOptions(regions=config["regions"], plugins=False, quiet=True, record=False)
+    session = make_session(None)
+    ledger = CallLedger(0)  # observes only: the latency is the server's
+    start = time.monotonic()
+    target = open_target(session, opts.regions, after_guard=ledger.install)
+    checks = select_checks(discover(plugins=False))
+    result = run_checks(target, checks)
+    scanned = time.monotonic()
+    doc = build_document(result, opts)
+    built = time.monotonic()
+    from reports import DEFAULT_FORMATS
+
+    with tempfile.TemporaryDirectory() as out:
+        write_outputs(doc, Path(out), tuple(["json", *DEFAULT_FORMATS]))
+    end = time.monotonic()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    calls = doc["api_calls"]["total"]
+    cpu = usage.ru_utime + usage.ru_stime
+    statuses: dict[str, int] = {}
+    for f in doc["findings"]:
+        statuses[f["status"]] = statuses.get(f["status"], 0) + 1
+    return {
+        "wall_s": round(end - start, 2),
+        "scan_s": round(scanned - start, 2),
+        "suggest_s": round(built - scanned, 2),
+        "render_s": round(end - built, 2),
+        "process_s": round(end - t_start, 2),
+        "cpu_s": round(cpu, 2),
+        "cpu_ms_per_call": round(1000 * cpu / calls, 2) if calls else None,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "api_calls": calls,
+        "lower_bound": ledger.lower_bound(),
+        "retry_wait_s": round(getattr(target.collector, "retry_wait_s", 0.0), 2),
+        "retries": dict(getattr(target.collector, "retries", {})),
+        "longest_chain": ledger.longest_chain(),
+        "checks": len(checks),
+        "findings": len(doc["findings"]),
+        "statuses": statuses,
+        "not_assessed_reasons": _reasons(doc),
+        "by_operation": doc["api_calls"]["by_operation"],
+    }
+
+
+def _reasons(doc: dict[str, Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for f in doc["findings"]:
+        if f["status"] == "not_assessed":
+            key = str(f.get("reason"))
+            out[key] = out.get(key, 0) + 1
+    return out
+
+
+def run_server(size: dict[str, int], regions: list[str], latency_ms: float, concurrency: int) -> dict[str, Any]:
+    """Seed a moto server through the API, then scan it from a separate process; the figures."""
+    from benchmarks.scale import seed
+
+    with moto_server() as url:
+        env = {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": url}
+        os.environ.update(env)
+        t0 = time.monotonic()
+        created = _seed_concurrently(seed, size, regions)
+        seed_s = time.monotonic() - t0
+        set_latency(url, latency_ms)
+        child_env = {**os.environ, **env, "WA_SCAN_NO_PLUGINS": "1"}
+        child_env.pop("AWS_PROFILE", None)
+        done = subprocess.run([sys.executable, __file__, "scan", json.dumps({"regions": regions})],
+                              env=child_env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError("the scan process failed:\n" + done.stderr[-4000:])
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+    calls = figures["api_calls"]
+    # The ideal: every call's latency spread over the scan's concurrent slots, plus the dependent chain.
+    ideal = calls * latency_ms / 1000 / concurrency + figures["longest_chain"] * latency_ms / 1000
+    figures.update({
+        "mode": "server", "account": {**created, "regions": regions}, "latency_ms": latency_ms,
+        "seed_s": round(seed_s, 2), "ideal_wall_s": round(ideal, 2),
+        "wall_over_ideal": round(figures["wall_s"] / ideal, 2) if ideal else None,
+        "calls_over_bound": round(calls / figures["lower_bound"], 3) if figures["lower_bound"] else None,
+    })
+    return figures
+
+
+def _seed_concurrently(seed_fn: Any, size: dict[str, int], regions: list[str], slices: int = 4) -> dict[str, int]:
+    """Seed in a few slices at once (the server is threaded), one boto3 session per slice (sessions are not
+    thread-safe); returns what was created."""
+    import boto3
+
+    parts = [{k: (v if k == "regions" else v // slices + (1 if i < v % slices else 0)) for k, v in size.items()}
+             for i in range(slices)]
+    sessions = [boto3.Session(region_name="us-east-1") for _ in range(slices)]
+    errors: list[BaseException] = []
+
+    def one(i: int) -> None:
+        try:
+            seed_fn(sessions[i], None, parts[i], regions, prefix=f"bench{i}")
+        except BaseException as exc:  # reported after the join
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(slices)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return dict(size)
+
+
+def main(argv: list[str]) -> int:
+    """``serve PORT`` or ``scan CONFIG_JSON`` (see the module docstring)."""
+    if argv[:1] == ["serve"]:
+        serve(int(argv[1]))
+        return 0
+    if argv[:1] == ["scan"]:
+        print(json.dumps(scan(json.loads(argv[1]))))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
