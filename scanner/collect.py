@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 from scanner.answers import DamagedAnswer, check_parsed, check_raw, missing
 from scanner.errors import DAMAGE_ERRORS, NotAssessed, classify
+from scanner.interrupts import block_in_worker
 from scanner.model import Reason
 
 # Concurrent calls per (service, region). S3's bucket-configuration reads scale per bucket and are served
@@ -83,7 +84,8 @@ class Collector:
         self._slots: dict[tuple[str, ...], _Slot] = {}
         # Per-resource reads of one check fan out here; separate from the runner's pool so a check
         # waiting on its reads never starves them.
-        self._io = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="wa-scan-io")
+        self._io = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="wa-scan-io",
+                                      initializer=block_in_worker)
         self._io_threads: set[int] = set()
         # Set by ``stop()``: no new call starts and a pause before asking again ends at once.
         self._stopping = threading.Event()
@@ -100,6 +102,9 @@ class Collector:
                 found = self.session.client(service, region_name=region, config=self._config)
                 # Last, so a fault or stub registered on the session is judged like a real answer.
                 found.meta.events.register_last("before-parse", _judge_raw_answer, unique_id="wa-scan-answer")
+                # Once the scan is stopping, botocore's own retries end too (False: do not retry).
+                found.meta.events.register_first("needs-retry", self._retry_unless_stopping,
+                                                 unique_id="wa-scan-stop")
                 self._clients[key] = found
                 limit = self._service_limits.get(service, self._per_service_limit)
                 self._limits[key] = threading.BoundedSemaphore(limit)
@@ -205,6 +210,9 @@ class Collector:
             slot.collected_at = utcnow_iso()
             slot.ready.set()
         return slot
+
+    def _retry_unless_stopping(self, **_: Any) -> bool | None:
+        return False if self._stopping.is_set() else None
 
     def stop(self) -> None:
         """Start no new call from now on; a pause before asking again for a damaged answer ends at once."""

@@ -13,6 +13,7 @@ from scanner.context import CheckContext, account_arn, not_assessed_finding
 from scanner.document import SCHEMA_VERSION, check_entry
 from scanner.errors import NotAssessed, UsageError
 from scanner.guard import ReadOnlyViolation
+from scanner.interrupts import block_in_worker
 from scanner.model import GLOBAL, CheckMeta, Finding, Reason, Status
 from scanner.registry import RegisteredCheck
 from scanner.session import Target
@@ -155,7 +156,9 @@ def run_checks(
             ))
         return out
 
-    pool = cf.ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="wa-scan")
+    # Workers block SIGINT/SIGTERM, so the main thread takes them and stops the scan at once.
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="wa-scan",
+                                 initializer=block_in_worker)
     futures = {pool.submit(run_one, reg, region): (reg, region) for reg, region in tasks}
     pending = set(futures)
     try:

@@ -15,8 +15,9 @@ import boto3
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from scanner import interrupts
 from scanner.errors import UsageError
-from scanner.fsutil import write_json
+from scanner.fsutil import check_writable_dir, write_json
 from scanner.model import CheckMeta, Severity
 from scanner.registry import discover
 from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
@@ -84,6 +85,17 @@ def check_out_dir(out: Path | None, force: bool) -> None:
         raise UsageError(f"{out / 'scan.json'} already exists; choose another --out or pass --force")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a directory")
+    # Found now, not after the scan: a parent that is a file, a read-only filesystem, no permission.
+    check_writable_dir(out if out is not None else Path("wa-scan-results"), "--out")
+
+
+def check_history(db: Path | None) -> None:
+    """Open the history database (creating it) before any AWS call: a bad ``--db`` stops the scan before
+    it starts, not after its results are gathered."""
+    from scanner.history import open_history
+
+    with open_history(db):
+        pass
 
 
 def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | None = None,
@@ -97,6 +109,8 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
     chosen = select_checks(available, opts.check_ids, opts.services)
     check_options = opts.check_options
     check_out_dir(opts.out, opts.force)
+    if opts.record:
+        check_history(opts.db)
     target = open_target(session, opts.regions or None, max_attempts=opts.max_attempts, profile=opts.profile,
                          after_guard=after_guard)
     if target.disabled_regions:
@@ -104,14 +118,21 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
                       f"{', '.join(target.disabled_regions)}")
     console.print(f"Scanning account [bold]{target.account}[/] as {target.caller_arn}: "
                   f"{len(chosen)} checks in {len(target.regions)} regions")
-    result = _run_with_progress(target, chosen, check_options, opts, console)
-    doc = build_document(result, opts)
-    out = opts.out or default_out_dir(result.account)
-    if opts.record:
-        assign_scan_id(doc)
-    written = write_outputs(doc, out, opts.formats)
-    if opts.record:
-        record_in_history(doc, opts.db, console)
+    with interrupts.stopping(target.collector.stop):
+        result = _run_with_progress(target, chosen, check_options, opts, console)
+    # What was gathered is kept whatever signal comes now: the files and the history row are written whole.
+    with interrupts.writing():
+        doc = build_document(result, opts)
+        out = opts.out or default_out_dir(result.account)
+        if opts.record:
+            assign_scan_id(doc)
+        # Interrupted by a signal: scan.json and the history row now, the reports left for 'wa-scan report'.
+        stopped = interrupts.received()
+        written = write_outputs(doc, out, ("json",) if stopped else opts.formats)
+        if opts.record:
+            record_in_history(doc, opts.db, console)
+    if stopped and set(opts.formats) - {"json"}:
+        console.print(f"Interrupted: reports not rendered; render them with: wa-scan report {out / 'scan.json'}")
     print_summary(console, doc, result, written)
     return exit_code(result, opts.fail_on)
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import pkgutil
-import signal
-import sys
-from collections.abc import Sequence
-from typing import NoReturn
+# Before any other import: Ctrl-C while wa-scan starts ends it quietly (see scanner.interrupts).
+from scanner import interrupts
 
-from mappings.errors import MappingError
-from scanner import __version__
-from scanner.cli import commands as commands_pkg
-from scanner.errors import WaScanError
+_restore_signals = interrupts.quiet_start()
+
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import NoReturn  # noqa: E402
+
+from mappings.errors import MappingError  # noqa: E402
+from scanner import __version__  # noqa: E402
+from scanner.cli import commands as commands_pkg  # noqa: E402
+from scanner.errors import WaScanError  # noqa: E402
 
 DESCRIPTION = """\
 Gather evidence from a live AWS account for a Well-Architected review. Read-only: a scan never
@@ -58,12 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wa-scan`` console script; returns the exit code."""
+    restore = interrupts.quiet_start()
+    try:
+        code = _main(argv)
+    finally:
+        restore()
+    if argv is None:
+        interrupts.exit_if_interrupted(code)
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
@@ -80,10 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_in)
     except SystemExit as exc:  # --help, --version, or a usage error already printed in one line
         return int(exc.code or 0)
-    try:
-        signal.signal(signal.SIGTERM, _raise_interrupt)
-    except ValueError:  # not the main thread (embedded use); Ctrl-C handling still applies
-        pass
+    # From here the first SIGINT or SIGTERM stops the scan and keeps what it gathered.
+    restore = interrupts.install()
     try:
         return int(args.func(args) or 0)
     except (WaScanError, MappingError) as exc:  # bad input of any kind: one line, no traceback
@@ -91,8 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("wa-scan: interrupted", file=sys.stderr)
-        return 3
+        return interrupts.EXIT_INTERRUPTED
+    finally:
+        restore()
 
+
+# Imported as a library (tests, embedding): the caller's own signal handling again.
+_restore_signals()
 
 if __name__ == "__main__":
     sys.exit(main())

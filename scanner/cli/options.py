@@ -120,10 +120,11 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
 
 
 def add_report_options(p: argparse.ArgumentParser) -> None:
-    """``--format``, ``--out`` and ``--fail-on-new``, shared by ``diff`` and ``drift``."""
+    """``--format``, ``--out``, ``--force`` and ``--fail-on-new``, shared by ``diff`` and ``drift``."""
     p.add_argument("--format", choices=("md", "html", "json"),
                    help="report format (default: from --out's suffix, else md)")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite --out FILE if it exists")
     p.add_argument("--fail-on-new", choices=FAIL_ON, metavar="SEVERITY",
                    help="exit 1 when a new failure of this severity or worse appeared (high, medium, low)")
     add_db_option(p)

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from scanner.cli.options import add_db_option
 from scanner.errors import UsageError
+from scanner.fsutil import check_output_file
 from scanner.history import open_history
 
 ORDER = 50
@@ -43,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "'SEC 2'); repeatable")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--export", type=Path, metavar="FILE", help="write the questions as an editable YAML file")
+    p.add_argument("--force", action="store_true", help="with --export: overwrite FILE if it exists (edits in it "
+                   "that were not imported are lost)")
     group.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
                        help="apply the confirmed questions of an edited YAML file (all or nothing)")
     group.add_argument("--web", action="store_true",
@@ -61,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.web and (args.no_browser or args.host or args.port):
         raise UsageError("--no-browser, --host and --port go with --web")
+    if args.force and not args.export:
+        raise UsageError("--force goes with --export")
+    if args.export:
+        # Before anything else: an exported file may hold a team's edits not yet imported.
+        check_output_file(args.export, "--export", force=args.force)
     with open_history(args.db, create=False) as history:
         if args.import_file:
             scan_id, applied, same = import_review(history, args.import_file, scan_id=(
