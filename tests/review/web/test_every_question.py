@@ -39,6 +39,9 @@ def test_a_question_no_check_informs_answers_200_shows_its_prompts_and_can_be_co
             "csrf": access.csrf, "action": "confirm", "note": "answered with the team",
             f"choice.{first}": "selected", f"choice.{second}": "unselected"})
         assert r.status_code == 303
+        # The push preview sends it like any other confirmed question.
+        push = client.get("/push")
+        assert push.status_code == 200 and f'"QuestionId": "{q["question"]}"' in push.text.replace("&#34;", '"')
     finally:
         history.close()
     with open_history(review_db) as h:
