@@ -1,11 +1,13 @@
 """Security Hub control results as evidence: one finding per control and resource, under the control's id.
 
 Security Hub already evaluates hundreds of controls (AWS Foundational Security Best Practices, CIS, ...)
-against the account. This adapter reads their results with one paginated ``GetFindings`` per region and
-reports each control result under ``securityhub.control.<control id>`` (``securityhub.control.S3.8``), with
-the control's resource and the control named as its source. Which WA choice a control informs is data:
-``mappings/data/wellarchitected/securityhub-controls.toml``. Controls outside ``CONTROLS`` are reported
-too (their findings show in the scan) but no mapping can name them until they are listed here.
+against the account. This adapter reads their results with paginated ``GetFindings`` calls per region
+(the controls the mapping knows, 20 control ids per filter) and reports each control result under
+``securityhub.control.<control id>`` (``securityhub.control.S3.8``), with the control's resource and the
+control named as its source. Which WA choice a control informs is data:
+``mappings/data/wellarchitected/securityhub-controls.toml``. An account can hold tens of thousands of
+control findings, so only the listed controls are read unless the ``all_controls`` option is set; the
+others then show in the scan, but no mapping can name them until they are listed here.
 """
 
 from __future__ import annotations
@@ -78,13 +80,33 @@ def control_id(finding: dict[str, Any]) -> str | None:
     return fields.get("ControlId") or fields.get("RuleId")
 
 
-def _filters(ctx: CheckContext) -> dict[str, Any]:
+# Security Hub accepts at most 20 values per filter field.
+_PER_FILTER = 20
+
+
+def _filters(ctx: CheckContext, controls: list[str] | None) -> dict[str, Any]:
     def eq(*values: str) -> list[dict[str, str]]:
         return [{"Value": v, "Comparison": "EQUALS"} for v in values]
 
     # The aggregation region returns every linked region's findings: ask for this account and region only.
-    return {"ProductName": eq("Security Hub"), "RecordState": eq("ACTIVE"), "AwsAccountId": eq(ctx.account),
-            "Region": eq(ctx.region), "ComplianceStatus": eq("PASSED", "FAILED", "WARNING", "NOT_AVAILABLE")}
+    filters = {"ProductName": eq("Security Hub"), "RecordState": eq("ACTIVE"), "AwsAccountId": eq(ctx.account),
+               "Region": eq(ctx.region), "ComplianceStatus": eq("PASSED", "FAILED", "WARNING", "NOT_AVAILABLE")}
+    if controls is not None:
+        filters["ComplianceSecurityControlId"] = eq(*controls)
+    return filters
+
+
+def _read(ctx: CheckContext) -> list[dict[str, Any]]:
+    """The region's active control findings: the listed controls in chunks, or all with ``all_controls``."""
+    if ctx.option("all_controls"):
+        chunks: list[list[str] | None] = [None]
+    else:
+        known = sorted(CONTROLS)
+        chunks = [known[i:i + _PER_FILTER] for i in range(0, len(known), _PER_FILTER)]
+    found = [f for chunk in chunks
+             for f in ctx.call("securityhub", "GetFindings", Filters=_filters(ctx, chunk),
+                               MaxResults=100).get("Findings", [])]
+    return found if ctx.option("all_controls") else [f for f in found if control_id(f) in CONTROLS]
 
 
 def _wanted(ctx: CheckContext, finding: dict[str, Any]) -> bool:
@@ -102,24 +124,25 @@ def _wanted(ctx: CheckContext, finding: dict[str, Any]) -> bool:
     title="Security Hub control results",
     service="securityhub",
     severity="medium",
-    description="""Reads the results of the Security Hub controls the account has enabled (one paginated
-        GetFindings per region, active control findings of this account and region) and reports each as a
-        finding of its own, securityhub.control.<control id>, for the control's resource: PASSED is a pass,
-        FAILED a fail, WARNING or NOT_AVAILABLE not assessed. Suppressed findings are left out. A region
-        where Security Hub is off is reported once as not assessed, never as a pass.""",
+    description="""Reads the results of the Security Hub controls the account has enabled (paginated
+        GetFindings calls per region: active control findings of this account and region, for the controls
+        the mapping knows unless `all_controls` is set) and reports each as a finding of its own,
+        securityhub.control.<control id>, for the control's resource: PASSED is a pass, FAILED a fail,
+        WARNING or NOT_AVAILABLE not assessed. Suppressed findings are left out. A region where Security
+        Hub is off is reported once as not assessed, never as a pass.""",
     remediation="""Enable Security Hub with AWS Foundational Security Best Practices in every region, fix the
         failing controls, and suppress a control finding only with a recorded reason.""",
     reads=["securityhub:DescribeHub", "securityhub:GetFindings"],
     emits=[PREFIX + c for c in CONTROLS],
+    options={"all_controls": False},
 )
 def control_results(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per (control, resource) in the region; one not-assessed finding when the hub is off."""
     if ctx.call("securityhub", "DescribeHub", absent=("InvalidAccessException",)) is None:
         yield service_off(ctx, f"Security Hub is not enabled in {ctx.region}", "securityhub:DescribeHub")
         return
-    answer = ctx.call("securityhub", "GetFindings", Filters=_filters(ctx), MaxResults=100)
     worst: dict[tuple[str, str], tuple[Status, dict[str, Any]]] = {}
-    for item in answer.get("Findings", []):
+    for item in _read(ctx):
         if not _wanted(ctx, item):
             continue
         cid = str(control_id(item))
