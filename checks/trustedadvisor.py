@@ -16,8 +16,13 @@ from scanner.api import CheckContext, Finding, Status, check
 
 PREFIX = "trustedadvisor.check."
 NO_PLAN = "SubscriptionRequiredException"
-# The Support API has one endpoint; Trusted Advisor results are account-wide.
-SUPPORT_REGION = "us-east-1"
+# The Support API has one endpoint per partition; Trusted Advisor results are account-wide.
+SUPPORT_REGIONS = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1", "aws-cn": "cn-north-1"}
+
+
+def support_region(ctx: CheckContext) -> str:
+    """Where the Support API answers for the scanned account's partition."""
+    return SUPPORT_REGIONS.get(ctx.partition, ctx.api_region)
 
 # Trusted Advisor check ids (AWS Trusted Advisor check reference,
 # https://docs.aws.amazon.com/awssupport/latest/user/trusted-advisor-check-reference.html) that the default
@@ -79,7 +84,7 @@ _STATUS = {"ok": Status.PASS, "warning": Status.FAIL, "error": Status.FAIL}
 )
 def trusted_advisor_results(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per known Trusted Advisor check; one not-assessed finding without the support plan."""
-    catalogue = ctx.call("support", "DescribeTrustedAdvisorChecks", region=SUPPORT_REGION, language="en",
+    catalogue = ctx.call("support", "DescribeTrustedAdvisorChecks", region=support_region(ctx), language="en",
                          absent=(NO_PLAN,))
     resource = ctx.account_resource("trustedadvisor")
     if catalogue is None:
@@ -90,7 +95,7 @@ def trusted_advisor_results(ctx: CheckContext) -> Iterator[Finding]:
     names = {c["id"]: c for c in catalogue.get("checks", []) if c.get("id") in CHECKS}
     if not names:
         return
-    summaries = ctx.call("support", "DescribeTrustedAdvisorCheckSummaries", region=SUPPORT_REGION,
+    summaries = ctx.call("support", "DescribeTrustedAdvisorCheckSummaries", region=support_region(ctx),
                          checkIds=sorted(names)).get("summaries", [])
     for summary in sorted(summaries, key=lambda s: s.get("checkId", "")):
         cid = summary.get("checkId", "")
@@ -134,7 +139,7 @@ def trusted_advisor_results(ctx: CheckContext) -> Iterator[Finding]:
 )
 def support_plan(ctx: CheckContext) -> Iterator[Finding]:
     """One finding for the account."""
-    answer = ctx.call("support", "DescribeSeverityLevels", region=SUPPORT_REGION, language="en", absent=(NO_PLAN,))
+    answer = ctx.call("support", "DescribeSeverityLevels", region=support_region(ctx), language="en", absent=(NO_PLAN,))
     resource = ctx.account_resource()
     if answer is None:
         yield ctx.failed(resource, "The account has Basic or Developer support: the Support API answered "
