@@ -10,7 +10,7 @@ import pytest
 
 from mappings.catalog import load_lens, parse_lens
 from mappings.errors import MappingError
-from mappings.graph import build_graph, checks_for_question
+from mappings.graph import build_graph, checks_for_choice, checks_for_question
 from mappings.mapping import load_mapping
 from mappings.prompts import load_prompts, parse_prompts, prompts_path
 from tests.mappings.conftest import DATA, TINY
@@ -38,11 +38,22 @@ def test_the_default_lens_has_a_prompt_for_every_choice():
         assert 1 <= len(p.ask) <= 2 and all(a[-1] in "?." for a in p.ask), p.choice
         assert p.artefact and (p.why or not p.human_only), p.choice
     human = {p.choice for p in prompts.values() if p.human_only}
+    assert len(human) == 121  # the count mappings/data/README.md gives
     # People and process practices are human only; practices an API can see are not.
-    assert {"ops_evolve_ops_perform_rca_process", "sec_incident_response_run_game_days",
-            "rel_planning_for_recovery_objective_defined_recovery"} <= human
+    assert {"ops_org_culture_executive_sponsor", "sec_incident_response_run_game_days",
+            "sec_securely_operate_threat_model"} <= human
     assert not {"sec_identities_enforce_mechanisms", "rel_backing_up_data_automated_backups_data",
                 "sec_protect_data_rest_encrypt"} & human
+
+
+def test_no_human_only_practice_is_observed_directly_by_a_check():
+    # A direct link means a check observes the practice itself, so some API evidences it after all.
+    lens = load_lens()
+    prompts = load_prompts(lens)
+    g = build_graph(lens, load_mapping())
+    direct = [(c.id, link["check"]) for q in lens.questions() for c in q.choices
+              for link in checks_for_choice(g, q.id, c.id) if link["strength"] == "direct" and prompts[c.id].human_only]
+    assert direct == []
 
 
 def test_prompts_parse_for_a_small_lens(tiny):
