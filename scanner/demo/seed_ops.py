@@ -4,8 +4,9 @@ us-east-1, where the payments team works: Security Hub control results and Confi
 pass, some fail), an Automation runbook, a security contact, an escalation plan, AWS Health events and
 Security Hub findings routed (to people and to automation), a dashboard, agent metrics, a log metric
 filter, a passing canary, alarms on the payments database and webhook, a CodeDeploy group that rolls back
-blue/green beside one that deploys all at once, and a workload reviewed in the WA Tool. eu-west-1 has
-none of it. The account has Basic support, so Trusted Advisor is not assessed and says why.
+blue/green beside one that deploys all at once, an ECS service with the deployment circuit breaker beside
+one without, and a workload reviewed in the WA Tool. eu-west-1 has none of it. The account has Basic
+support, so Trusted Advisor is not assessed and says why.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def seed(demo: DemoAccount) -> None:
     _event_routing(demo)
     _observability(demo)
     _deployments(demo)
+    _ecs(demo)
     _wa_tool(demo)
 
 
@@ -187,6 +189,25 @@ def _deployments(demo: DemoAccount) -> None:
                                                 "deploymentOption": "WITH_TRAFFIC_CONTROL"})
     cd.create_deployment_group(applicationName="payments-api", deploymentGroupName="batch-workers",
                                serviceRoleArn=role, deploymentConfigName="CodeDeployDefault.AllAtOnce")
+
+
+def _ecs(demo: DemoAccount) -> None:
+    """moto keeps no deployment configuration for ECS services: the payments cluster is answered here."""
+    cluster = f"arn:aws:ecs:{EAST}:{demo.account}:cluster/payments"
+    services = {
+        "payments-api": {"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                         "maximumPercent": 200, "minimumHealthyPercent": 100},
+        "payments-worker": {"maximumPercent": 200, "minimumHealthyPercent": 50},
+    }
+
+    def arn(name: str) -> str:
+        return f"arn:aws:ecs:{EAST}:{demo.account}:service/payments/{name}"
+
+    demo.fill_in("ecs", "ListClusters", lambda params, region: {"clusterArns": [cluster] if region == EAST else []})
+    demo.fill_in("ecs", "ListServices", lambda params, region: {"serviceArns": [arn(n) for n in services]})
+    demo.fill_in("ecs", "DescribeServices", lambda params, region: {"failures": [], "services": [
+        {"serviceArn": arn(n), "serviceName": n, "clusterArn": cluster, "deploymentConfiguration": config,
+         "deploymentController": {"type": "ECS"}} for n, config in services.items()]})
 
 
 def _wa_tool(demo: DemoAccount) -> None:
