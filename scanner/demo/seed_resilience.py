@@ -29,6 +29,7 @@ def seed(demo: DemoAccount) -> None:
     _cost(demo)
     _network(demo)
     _data_stores(demo)
+    _recovery_automation(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -291,3 +292,25 @@ def _data_stores(demo: DemoAccount) -> None:
                                                 ApplyImmediately=True)
     demo.client("elasticache", EAST).create_cache_cluster(
         CacheClusterId="payments-sessions", Engine="redis", CacheNodeType="cache.t4g.micro", NumCacheNodes=1)
+
+
+def _recovery_automation(demo: DemoAccount) -> None:
+    """The payments stack set (primary and DR region) is in sync; the legacy one drifted. Only the payments
+    load balancer shifts out of an impaired zone on its own (zonal shift: moto has no such service)."""
+    acct = demo.account
+    stack_sets = {EAST: [
+        {"StackSetName": "payments-platform", "StackSetId": "payments-platform:5f2c", "Status": "ACTIVE",
+         "DriftStatus": "IN_SYNC", "LastDriftCheckTimestamp": demo.days_ago(6), "PermissionModel": "SELF_MANAGED"},
+        {"StackSetName": "legacy-baseline", "StackSetId": "legacy-baseline:9a41", "Status": "ACTIVE",
+         "DriftStatus": "DRIFTED", "LastDriftCheckTimestamp": demo.days_ago(2), "PermissionModel": "SELF_MANAGED"}]}
+    demo.fill_in("cloudformation", "ListStackSets",
+                 lambda params, region: {"Summaries": stack_sets.get(region, [])})
+    alb = f"arn:aws:elasticloadbalancing:{EAST}:{acct}:loadbalancer/app/payments-alb/50dc6c495c0c9188"
+    edge = f"arn:aws:elasticloadbalancing:{EAST}:{acct}:loadbalancer/app/payments-edge/7d2e1f0a9b8c6d5e"
+    managed = {EAST: [
+        {"arn": alb, "name": "payments-alb", "availabilityZones": ["us-east-1a", "us-east-1b"],
+         "zonalAutoshiftStatus": "ENABLED", "practiceRunStatus": "ENABLED"},
+        {"arn": edge, "name": "payments-edge", "availabilityZones": ["us-east-1a", "us-east-1b"],
+         "zonalAutoshiftStatus": "DISABLED", "practiceRunStatus": "DISABLED"}]}
+    demo.fill_in("arc-zonal-shift", "ListManagedResources",
+                 lambda params, region: {"items": managed.get(region, [])})
