@@ -38,7 +38,7 @@ def test_the_default_lens_has_a_prompt_for_every_choice():
         assert 1 <= len(p.ask) <= 2 and all(a[-1] in "?." for a in p.ask), p.choice
         assert p.artefact and (p.why or not p.human_only), p.choice
     human = {p.choice for p in prompts.values() if p.human_only}
-    assert len(human) == 121  # the count mappings/data/README.md gives
+    assert len(human) == 111  # the count mappings/data/README.md gives
     # People and process practices are human only; practices an API can see are not.
     assert {"ops_org_culture_executive_sponsor", "sec_incident_response_run_game_days",
             "sec_securely_operate_threat_model"} <= human
