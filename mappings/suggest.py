@@ -22,10 +22,10 @@ severity: critical)"). ``improvements`` ranks the failing checks by what a revie
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,25 @@ class _CheckEvidence:
     # finding id -> (resource, severity), for the weight of a choice
     about: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    # Computed once per check and scan: a choice's weight is asked for many times while the plan is ranked.
+    @cached_property
+    def failed_resources(self) -> frozenset[str]:
+        return frozenset(self.about[i][0] for i in self.failed if i in self.about)
+
+    @cached_property
+    def assessed_resources(self) -> frozenset[str]:
+        return self.failed_resources | frozenset(self.about[i][0] for i in self.passed if i in self.about)
+
+    @cached_property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(_kind(r) for r in self.assessed_resources)
+
+    @cached_property
+    def worst(self) -> str:
+        """The highest severity among the failing findings ("" when none fails)."""
+        sevs = {self.about.get(i, ("", ""))[1] for i in self.failed}
+        return max(sevs, key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
+
 
 class _Evidence:
     """Finding ids per check and status, plus which checks ran."""
@@ -82,7 +101,7 @@ class _Evidence:
     def __init__(self, findings: Iterable[dict[str, Any]], checks_run: Iterable[str] | None) -> None:
         self.by_check: dict[str, _CheckEvidence] = {}
         for f in findings:
-            ev = self.by_check.setdefault(f["check"], _CheckEvidence())
+            ev = self.by_check.get(f["check"]) or self.by_check.setdefault(f["check"], _CheckEvidence())
             ev.about[f["id"]] = (str(f.get("resource") or f["id"]), str(f.get("severity") or ""))
             status = f.get("status")
             if status == "pass":
@@ -102,14 +121,15 @@ class _Evidence:
         other = _Evidence((), self.checks_run)
         other.by_check = dict(self.by_check)
         ev = self.get(check)
-        other.by_check[check] = _CheckEvidence(ev.passed + ev.failed, [], ev.not_assessed, ev.reasons, ev.about)
+        now = _CheckEvidence(ev.passed + ev.failed, [], ev.not_assessed, ev.reasons, ev.about)
+        # The same resources are assessed, now all passing: reuse what was computed for them.
+        now.__dict__.update(assessed_resources=ev.assessed_resources, kinds=ev.kinds, failed_resources=frozenset())
+        other.by_check[check] = now
         return other
 
     def worst(self, check: str) -> str:
         """The highest severity among the failing findings of ``check`` ("" when none fails)."""
-        e = self.get(check)
-        sevs = [e.about.get(i, ("", ""))[1] for i in e.failed]
-        return max(sevs, key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
+        return self.get(check).worst
 
     def ran(self, check: str) -> bool | None:
         """Whether the scan ran ``check`` (None when the scan does not say which checks ran)."""
@@ -293,14 +313,11 @@ def _weight(checks: list[dict[str, Any]], ev: _Evidence, state: str) -> dict[str
     counted = [c for c in checks if c["fail"]] if state == "contradicted" else [c for c in checks if c["pass"]]
     if not counted:
         return None
-    failing: set[str] = set()
-    assessed: set[str] = set()
-    for c in counted:
-        e = ev.get(c["check"])
-        assessed.update(e.about[i][0] for i in e.passed + e.failed if i in e.about)
-        if state == "contradicted":
-            failing.update(e.about[i][0] for i in e.failed if i in e.about)
-    noun = _noun({r for r in assessed})
+    evidence = [ev.get(c["check"]) for c in counted]
+    assessed = _union([e.assessed_resources for e in evidence])
+    failing = _union([e.failed_resources for e in evidence]) if state == "contradicted" else frozenset()
+    kinds = _union([e.kinds for e in evidence])
+    noun = next(iter(kinds)) if len(kinds) == 1 else "resource"
     worst = max((c["severity"] for c in counted), key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
     # A finding without a severity (an older or external document) is not taken for a low one.
     firm = state == "contradicted" and any(
@@ -338,13 +355,12 @@ def _kind(arn: str) -> str:
         return "bucket"
     if "/stages/" in resource:
         return "stage"
-    head = re.split(r"[/:]", resource, maxsplit=1)[0]
+    head = resource.split("/", 1)[0].split(":", 1)[0]
     return _NOUNS.get(head, "resource")
 
 
-def _noun(resources: set[str]) -> str:
-    kinds = {_kind(r) for r in resources}
-    return kinds.pop() if len(kinds) == 1 else "resource"
+def _union(sets: list[frozenset[str]]) -> frozenset[str]:
+    return sets[0] if len(sets) == 1 else frozenset().union(*sets)
 
 
 def _count(n: int, noun: str, bare: bool = False) -> str:
@@ -407,8 +423,10 @@ def suggest(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapping: Mapping
     check informs is still listed (risk UNKNOWN: a reviewer answers it). ``prompts`` (choice id ->
     ``mappings.prompts.Prompt``) adds ``human_only`` and ``ask`` to each choice it names.
     """
-    g = build_graph(lens, mapping)
-    ev = _Evidence(doc_findings, checks_run)
+    return _suggest(build_graph(lens, mapping), lens, _Evidence(doc_findings, checks_run), prompts)
+
+
+def _suggest(g: nx.DiGraph, lens: Lens, ev: _Evidence, prompts: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [_question_suggestion(g, lens, q, ev, prompts) for q in lens.questions()]
 
 
@@ -425,10 +443,11 @@ def rank_improvements(doc_findings: Iterable[dict[str, Any]], lens: Lens, mappin
     to more failing resources. ``checks`` gives ``title``, ``severity``, ``remediation`` and ``effort``
     per check id.
     """
-    findings = list(doc_findings)
-    g = build_graph(lens, mapping)
-    ev = _Evidence(findings, checks_run)
-    checks = checks or {}
+    return _rank(build_graph(lens, mapping), lens, mapping, _Evidence(doc_findings, checks_run), checks or {})
+
+
+def _rank(g: nx.DiGraph, lens: Lens, mapping: Mapping, ev: _Evidence,
+          checks: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     before: dict[str, dict[str, Any]] = {}
     out = []
     for check in mapping.check_ids():
@@ -465,7 +484,7 @@ def rank_improvements(doc_findings: Iterable[dict[str, Any]], lens: Lens, mappin
         # each further one a quarter, so a check linked widely does not outrank a worse, narrower failure.
         gains.sort(reverse=True)
         points = (gains[0] + sum(gains[1:]) / 4) if gains else 0.0
-        resources = len({e.about[i][0] for i in e.failed if i in e.about})
+        resources = len(e.failed_resources)
         # More failing resources weigh more, but slowly: 1 resource x1, 8 x2, 64 x3.
         spread = 1 + math.log2(max(resources, 1)) / 3
         score = (_SEVERITY_POINTS.get(severity, 1.0) * points * spread
@@ -505,9 +524,10 @@ def improvement_bundles(doc_findings: Iterable[dict[str, Any]], lens: Lens, mapp
     "Fix these 3 checks to clear SEC 5 to NONE": ``{"question", "label", "from", "to", "checks"}``, the
     questions that fall furthest first, then the smallest bundles.
     """
-    findings = list(doc_findings)
-    g = build_graph(lens, mapping)
-    ev = _Evidence(findings, checks_run)
+    return _bundles(build_graph(lens, mapping), lens, _Evidence(doc_findings, checks_run))
+
+
+def _bundles(g: nx.DiGraph, lens: Lens, ev: _Evidence) -> list[dict[str, Any]]:
     out = []
     for q in lens.questions():
         if not checks_for_question(g, q.id):
@@ -563,6 +583,9 @@ def add_suggestions(doc: dict[str, Any], lens_path: Path | None = None, mapping_
         entry["effort"] = getattr(m, "effort", "medium")
     doc["lens"] = lens.info()
     doc["mapping"] = mapping.info()
-    doc["suggestions"] = suggest(findings, lens, mapping, checks_run=ran, prompts=load_prompts(lens))
-    doc["improvements"] = rank_improvements(findings, lens, mapping, meta, checks_run=ran)
-    doc["improvement_bundles"] = improvement_bundles(findings, lens, mapping, checks_run=ran)
+    # One graph and one evidence index serve the suggestions, the plan and the bundles.
+    g = build_graph(lens, mapping)
+    ev = _Evidence(findings, ran)
+    doc["suggestions"] = _suggest(g, lens, ev, load_prompts(lens))
+    doc["improvements"] = _rank(g, lens, mapping, ev, meta)
+    doc["improvement_bundles"] = _bundles(g, lens, ev)
