@@ -105,7 +105,65 @@ def parse_document(data: Any, source: str) -> dict[str, Any]:
     for key in ("checks", "suggestions"):
         if key in data and not (isinstance(data[key], list) and all(isinstance(v, dict) for v in data[key])):
             raise UsageError(f"{source}: malformed scan document ({key} must be a list of objects)")
+    problem = first_problem(data)
+    if problem:
+        raise UsageError(f"{source}: malformed scan document ({problem})")
     return data
+
+
+# What each part of a document must be, where it is present; ``True`` marks what a finding cannot lack.
+_TOP_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "account": str, "regions": list, "disabled_regions": list, "complete": bool, "partial": bool,
+    "started_at": str, "finished_at": str, "api_calls": dict, "scan_id": str,
+}
+_FINDING_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "id": (str, True), "check": (str, True), "status": (str, True), "resource": (str, True),
+    "severity": (str, False), "region": (str, False), "account": (str, False), "message": (str, False),
+    "evidence": (dict, False), "reason": ((str, type(None)), False), "missing_permission": ((str, type(None)), False),
+}
+_STATUSES = ("pass", "fail", "not_assessed")
+_SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+def first_problem(data: dict[str, Any]) -> str | None:
+    """The first place where ``data`` breaks the contract's fields and types (``findings[3].status: ...``),
+    or ``None``. Readers render and compare findings, so a finding missing its id or status is refused
+    here rather than shown half-empty."""
+    for key, kind in _TOP_FIELDS.items():
+        if key in data and not isinstance(data[key], kind):
+            return f"{key}: expected {_kind(kind)}, got {_shown(data[key])}"
+    for n, finding in enumerate(data.get("findings") or []):
+        for key, (kind, needed) in _FINDING_FIELDS.items():
+            if key not in finding:
+                if needed:
+                    return f"findings[{n}].{key}: missing"
+                continue
+            if not isinstance(finding[key], kind):
+                return f"findings[{n}].{key}: expected {_kind(kind)}, got {_shown(finding[key])}"
+        if finding["status"] not in _STATUSES:
+            return f"findings[{n}].status: {_shown(finding['status'])} is not one of {', '.join(_STATUSES)}"
+        if "severity" in finding and finding["severity"] not in _SEVERITIES:
+            return f"findings[{n}].severity: {_shown(finding['severity'])} is not one of {', '.join(_SEVERITIES)}"
+    for n, entry in enumerate(data.get("checks") or []):
+        if not isinstance(entry.get("id"), str):
+            return f"checks[{n}].id: expected a string, got {_shown(entry.get('id'))}"
+    for n, suggestion in enumerate(data.get("suggestions") or []):
+        if not isinstance(suggestion.get("question"), str):
+            return f"suggestions[{n}].question: expected a string, got {_shown(suggestion.get('question'))}"
+        if "choices" in suggestion and not isinstance(suggestion["choices"], list):
+            return f"suggestions[{n}].choices: expected a list, got {_shown(suggestion['choices'])}"
+    return None
+
+
+def _kind(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", list: "a list", dict: "an object", bool: "true or false", type(None): "null"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def check_entry(meta: CheckMeta, counts: dict[str, int]) -> dict[str, Any]:

@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str, limit: int = 400) -> str:
+    """An error as one line of readable length: a bad input file's content is quoted short, if at all."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wa-scan`` console script; returns the exit code."""
     restore = interrupts.quiet_start()
@@ -96,7 +102,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(args.func(args) or 0)
     except (WaScanError, MappingError) as exc:  # bad input of any kind: one line, no traceback
-        print(f"wa-scan: error: {exc}", file=sys.stderr)
+        print(f"wa-scan: error: {_one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("wa-scan: interrupted", file=sys.stderr)

@@ -25,6 +25,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError, ProfileNotFound
 
+from scanner.answers import one_line
 from scanner.errors import ACCESS_DENIED_CODES, THROTTLING_CODES, CredentialsError, UsageError, WaScanError
 from scanner.review.decisions import Decision, choice_findings, format_choice, lens_catalogue
 
@@ -244,7 +245,8 @@ class Pusher:
                 return method(**params)
             except ClientError as exc:
                 code = exc.response.get("Error", {}).get("Code", "")
-                message = (exc.response.get("Error", {}).get("Message") or "").strip()
+                # An endpoint's error page (a proxy's HTML) reduced to its first readable line.
+                message = one_line(exc.response.get("Error", {}).get("Message") or "")
                 if code in THROTTLING_CODES and attempt < ATTEMPTS:
                     _sleep(min(8.0, 0.5 * 2 ** (attempt - 1)))
                     continue
@@ -263,7 +265,7 @@ class Pusher:
                 raise CredentialsError("no AWS credentials found for the push: pass --profile or set "
                                        "AWS_PROFILE") from None
             except BotoCoreError as exc:
-                raise PushError(f"wellarchitected:{operation} failed: {exc}") from None
+                raise PushError(f"wellarchitected:{operation} failed: {one_line(str(exc))}") from None
         raise AssertionError("unreachable")
 
     def find_workload(self, name: str) -> str | None:
