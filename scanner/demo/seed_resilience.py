@@ -30,6 +30,7 @@ def seed(demo: DemoAccount) -> None:
     _network(demo)
     _data_stores(demo)
     _recovery_automation(demo)
+    _security_depth(demo)
 
 
 def _vaults(demo: DemoAccount) -> None:
@@ -314,3 +315,30 @@ def _recovery_automation(demo: DemoAccount) -> None:
          "zonalAutoshiftStatus": "DISABLED", "practiceRunStatus": "DISABLED"}]}
     demo.fill_in("arc-zonal-shift", "ListManagedResources",
                  lambda params, region: {"items": managed.get(region, [])})
+
+
+def _security_depth(demo: DemoAccount) -> None:
+    """The payments edge certificate is ACM-issued; the legacy portal's imported one lapses in twelve days. The
+    legacy build keeps a database password in plaintext (a placeholder: values are never read)."""
+    acct = demo.account
+    certificates = {EAST: [{"CertificateArn": f"arn:aws:acm:{EAST}:{acct}:certificate/0d3c-demo-payments",
+                            "DomainName": "pay.example.com", "Type": "AMAZON_ISSUED", "Status": "ISSUED",
+                            "RenewalEligibility": "ELIGIBLE", "InUse": True,
+                            "NotAfter": demo.days_ago(-40)}],
+                    WEST: [{"CertificateArn": f"arn:aws:acm:{WEST}:{acct}:certificate/7a1e-demo-legacy",
+                            "DomainName": "legacy.example.com", "Type": "IMPORTED", "Status": "ISSUED",
+                            "RenewalEligibility": "INELIGIBLE", "InUse": True,
+                            "NotAfter": demo.days_ago(-12)}]}
+    demo.fill_in("acm", "ListCertificates",
+                 lambda params, region: {"CertificateSummaryList": certificates.get(region, [])})
+    role = f"arn:aws:iam::{acct}:role/codebuild-service"
+    for region, name, variables, privileged in (
+            (EAST, "payments-build", [{"name": "DB_PASSWORD", "value": "payments/db", "type": "SECRETS_MANAGER"}],
+             False),
+            (WEST, "legacy-build", [{"name": "DB_PASSWORD", "value": "placeholder-not-a-secret", "type": "PLAINTEXT"}],
+             True)):
+        demo.client("codebuild", region).create_project(
+            name=name, source={"type": "S3", "location": f"demo-{name}/source.zip"}, artifacts={"type": "NO_ARTIFACTS"},
+            serviceRole=role, environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                                           "computeType": "BUILD_GENERAL1_SMALL", "privilegedMode": privileged,
+                                           "environmentVariables": variables})
