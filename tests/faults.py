@@ -23,6 +23,8 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
 WIRE_FAULTS = ("throttle", "error5xx", "reset")
+# Not in the mixed table: a refusal that no retry mends, tested on its own.
+REFUSALS = ("signature",)
 BODY_FAULTS = ("truncate", "notjson", "html", "emptybody", "emptydoc", "nolist")
 HTML_PAGE = (b"<!doctype html>\n<html><head><title>502 Bad Gateway</title></head>\n<body>\n"
              b"<h1>502 Bad Gateway</h1>\n<p>The proxy could not reach the upstream server.</p>\n</body></html>\n")
@@ -120,6 +122,9 @@ class FaultLayer:
                                                               "content-length": str(len(HTML_PAGE))}, _Raw(HTML_PAGE))
         if fault == "reset":
             raise ConnectionClosedError(endpoint_url=request.url)
+        if fault == "signature":
+            return _error(model, 403, "SignatureDoesNotMatch", "The request signature we calculated does not "
+                          "match the signature you provided.")
         # A body fault: moto answers, the answer is damaged on its way to the parser.
         with self._lock:
             self._pending[threading.get_ident()] = fault

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 import scanner.collect
 from scanner.answers import one_line
-from scanner.errors import NotAssessed, TransientError, classify
+from scanner.errors import CredentialsError, NotAssessed, TransientError, classify
 from scanner.model import Reason
 from scanner.registry import discover
 from scanner.runner import ScanResult, run_checks, select_checks
@@ -212,6 +212,42 @@ def test_5xx_html_pages_that_outlast_retries_are_one_line_not_assessed(aws):
     finding = result.findings[0]
     assert finding.status.value == "not_assessed" and layer.injected["error5xx"] >= 2
     assert "\n" not in finding.message and "<" not in finding.message and "502 Bad Gateway" in finding.message
+
+
+def test_a_signature_403_is_not_a_missing_permission(aws):
+    aws.client("logs").create_log_group(logGroupName="app")
+    result, _ = scan_with(always("signature", "logs", "DescribeLogGroups"), ["logs.retention_set"])
+    (finding,) = result.findings
+    assert finding.status.value == "not_assessed" and finding.missing_permission is None
+    assert "check the clock and the credentials" in finding.message and result.partial
+
+
+def test_a_signature_403_from_sts_says_check_the_clock(aws):
+    session = boto3.Session(region_name="us-east-1")
+    FaultLayer(always("signature", "sts", "GetCallerIdentity")).install(session)
+    with pytest.raises(CredentialsError, match="check the system clock"):
+        open_target(session, ["us-east-1"], max_attempts=1)
+
+
+def test_the_scan_that_hit_damaged_answers_exits_3_and_names_the_reads(monkeypatch, tmp_path, capsys):
+    import scanner.demo
+    from scanner.cli import main
+
+    original = scanner.demo.install_fill_ins
+
+    def with_faults(session, demo):
+        FaultLayer(always("notjson", "logs", "DescribeLogGroups")).install(session)
+        original(session, demo)
+
+    monkeypatch.setattr(scanner.demo, "install_fill_ins", with_faults)
+    out = tmp_path / "out"
+    assert main(["demo", "--out", str(out), "--checks", "logs.retention_set", "guardduty.enabled"]) == 3
+    doc = json.loads((out / "scan.json").read_text())
+    logs = [f for f in doc["findings"] if f["check"] == "logs.retention_set"]
+    assert logs and all(f["status"] == "not_assessed" and "logs:DescribeLogGroups" in f["message"] for f in logs)
+    assert any(f["status"] != "not_assessed" for f in doc["findings"] if f["check"] == "guardduty.enabled")
+    err = capsys.readouterr().err
+    assert "PARTIAL" in err and "logs:DescribeLogGroups" in err
 
 
 # -- the collector's judge on its own -----------------------------------------------------------------
