@@ -1,12 +1,14 @@
 """Report renderers: HTML, Markdown, CSV from a scan document.
 
-``render_reports(doc, out, formats)`` writes the reports a scan asked for; the pieces (escaping and
-CSV-safety helpers, the base stylesheet, the view of a scan) are importable for other renderers.
+``render_reports(doc, formats)`` renders the reports a scan asked for and returns each file's text;
+the caller writes them (atomically). Every template renders on one environment
+(``reports.templating``); the pieces (escaping and CSV-safety helpers, the base stylesheet, the view of
+a scan) are importable for other renderers. Drift (``reports.drift``) and the multi-account roll-up
+(``reports.org``) render here too.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from reports.html import base_css, content_security_policy, csp_hash, render_html
@@ -15,7 +17,6 @@ from reports.pdf import render_pack_pdf
 from reports.safety import MdSafe, anchor, csv_safe, md_escape, one_line
 from reports.tables import findings_csv, register_csv, write_csv
 from reports.view import ReportView, build_view
-from scanner.fsutil import atomic_write
 
 __all__ = [
     "DEFAULT_FORMATS", "FORMAT_FILES", "OUTPUT_FORMATS", "MdSafe", "ReportView", "anchor", "base_css", "build_view",
@@ -51,13 +52,14 @@ def report_files(formats: list[str] | tuple[str, ...]) -> list[str]:
     return [name for fmt, names in FORMAT_FILES.items() if fmt in formats for name in names]
 
 
-def render_reports(doc: dict[str, Any], out: Path, formats: list[str]) -> list[Path]:
-    """Write the reports named in ``formats`` into ``out``; returns the paths written.
+def render_reports(doc: dict[str, Any], formats: list[str] | tuple[str, ...],
+                   metadata: dict[str, Any] | None = None) -> dict[str, str | bytes]:
+    """The reports named in ``formats``: file name -> content, in a fixed order (nothing is written here).
 
-    Each file is written atomically with mode 0600 (reports describe the account's weaknesses).
+    ``metadata`` (check id -> ``CheckMeta``) fills in what an older document does not carry.
     """
     names = report_files(formats)
     if not names:
-        return []
-    view = build_view(doc)
-    return [atomic_write(Path(out) / name, _RENDER[name](view)) for name in names]
+        return {}
+    view = build_view(doc, metadata)
+    return {name: _RENDER[name](view) for name in names}

@@ -13,34 +13,34 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from reports.templating import RISK_COLOUR, environment
 from reports.view import RISK_LABEL, RISKS, ReportView
 
 FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
            "%3Crect width='16' height='16' rx='3' fill='%23232f3e'/%3E"
            "%3Cpath d='M4 8.5l2.5 2.5L12 5' stroke='%23ff9900' stroke-width='2' fill='none'/%3E%3C/svg%3E")
-RISK_COLOUR = {"HIGH": "#b71c1c", "MEDIUM": "#e08a00", "NONE": "#2e7d32", "UNKNOWN": "#8a8f98"}
 
 # Geometry of the pillar chart (SVG user units).
 CHART_WIDTH, CHART_LABEL, CHART_ROW, CHART_BAR = 600, 190, 30, 22
 
 
-def _template_text(name: str) -> str:
+def template_text(name: str) -> str:
+    """A file of ``reports/templates`` read as text (stylesheets and scripts inlined into pages)."""
     return resources.files("reports").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
 def base_css() -> str:
     """The report stylesheet (colours, badges, tables, print rules); reusable by other HTML reports."""
-    return _template_text("_report_base.css")
+    return template_text("_report_base.css")
 
 
 @lru_cache(maxsize=1)
 def filter_script() -> str:
     """The inline script: filter by pillar/status/severity/risk, expand all, open details for printing."""
-    return _template_text("_report_filter.js")
+    return template_text("_report_filter.js")
 
 
 def csp_hash(text: str) -> str:
@@ -48,19 +48,11 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def content_security_policy(css: str, script: str) -> str:
-    """A policy that allows our own style and script blocks and data: images, and nothing else."""
-    return (f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(script)}; "
+def content_security_policy(css: str, script: str | None = None) -> str:
+    """A policy that allows our own style block (and script block, if any) and data: images, nothing else."""
+    scripts = f" script-src {csp_hash(script)};" if script is not None else ""
+    return (f"default-src 'none'; style-src {csp_hash(css)};{scripts} "
             "img-src data:; base-uri 'none'; form-action 'none'")
-
-
-@lru_cache(maxsize=1)
-def html_environment() -> Environment:
-    """The jinja2 environment for HTML reports: autoescaping always on, undefined names are errors."""
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(RISK_LABEL=RISK_LABEL, RISKS=RISKS, RISK_COLOUR=RISK_COLOUR)
-    return env
 
 
 def pillar_chart(view: ReportView) -> dict[str, Any]:
@@ -92,7 +84,7 @@ def pillar_chart(view: ReportView) -> dict[str, Any]:
 def render_html(view: ReportView) -> str:
     """The HTML report of ``view``."""
     css, script = base_css(), filter_script()
-    template = html_environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     return template.render(
         view=view, meta=view.meta, chart=pillar_chart(view), favicon=FAVICON,
         css=Markup(css), script=Markup(script), csp=content_security_policy(css, script),

@@ -17,10 +17,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from reports.html import FAVICON, base_css, content_security_policy, html_environment
-from reports.markdown import markdown_environment
+from reports.html import FAVICON, base_css, content_security_policy
 from reports.safety import as_text, one_line
 from reports.tables import write_csv
+from reports.templating import environment
 from reports.view import RISK_LABEL, ChoiceView, QuestionView, ReportView, build_view
 
 CONFIRMED, EVIDENCE_CHANGED, UNREVIEWED = "confirmed", "evidence_changed", "unreviewed"
@@ -259,11 +259,11 @@ def questions_csv(record: ReviewRecord) -> str:
 def render_record_html(record: ReviewRecord) -> str:
     """``review-report.html``: one self-contained page, no script, printable as it is."""
     css = base_css()
-    return html_environment().get_template("review-report.html.j2").render(
-        record=record, meta=record.meta, favicon=FAVICON, css=Markup(css), csp=content_security_policy(css, ""))
+    return environment().get_template("review-report.html.j2").render(
+        record=record, meta=record.meta, favicon=FAVICON, css=Markup(css), csp=content_security_policy(css))
 
 
 def render_record_markdown(record: ReviewRecord) -> str:
     """``review-report.md``: the review record as Markdown (account data escaped as in report.md)."""
-    text = markdown_environment().get_template("review-report.md.j2").render(record=record, meta=record.meta)
+    text = environment().get_template("review-report.md.j2").render(record=record, meta=record.meta)
     return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,19 +1,13 @@
 """Drift between two scans of an account: what failed anew, what was fixed, what appeared or went.
 
-``compare(old, new)`` works on two scan documents and returns a JSON-ready report; ``render`` turns
-it into Markdown, HTML (jinja2, autoescaped, self-contained) or JSON.
+``compare(old, new)`` works on two scan documents and returns a JSON-ready report;
+``reports.drift.render_drift`` turns it into Markdown, self-contained HTML or JSON.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections import defaultdict
 from typing import Any
-
-from jinja2 import Environment, PackageLoader
-from markupsafe import Markup
 
 from scanner.document import scan_id_for
 from scanner.model import Severity
@@ -21,7 +15,6 @@ from scanner.review.decisions import Decision, check_ids
 
 DRIFT_SCHEMA = "wa-scan-drift/1"
 RISK_ORDER = {"NONE": 0, "MEDIUM": 1, "HIGH": 2}
-FORMATS = ("md", "html", "json")
 
 
 def _is_account_resource(arn: str) -> bool:
@@ -194,69 +187,3 @@ def has_new_failures_at(report: dict[str, Any], floor: str) -> bool:
     """True when a new failure has severity ``floor`` or worse (for ``--fail-on-new``)."""
     rank = Severity(floor).rank
     return any(_severity_rank(f["severity"]) >= rank for f in report["new_failures"])
-
-
-# A few rules of our own on top of the report stylesheet (or alone, when it is not installed).
-LOCAL_CSS = """
-body { font-family: system-ui, sans-serif; margin: 0; color: #1b1f24; }
-main, header.top .inner { max-width: 1180px; margin: 0 auto; padding: 0 24px; }
-table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; vertical-align: top; }
-tr { border-bottom: 1px solid #e3e6ea; } .mono { font-family: ui-monospace, monospace; } .muted { color: #59636e; }
-.small { font-size: 85%; } .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
-.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 14px; }
-.card .n { font-size: 1.6em; font-weight: 600; }
-.nowrap { white-space: nowrap; }
-.badge { display: inline-block; padding: 0 6px; border-radius: 4px; background: #eef0f3; font-size: 90%; }
-"""
-
-
-def _md_local(text: Any) -> str:
-    out = " ".join(str(text).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]{}()|~$!":  # the backslash first, so later escapes are not doubled
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
-def _md_filter() -> Any:
-    try:
-        from reports.safety import md_escape
-    except ImportError:
-        return _md_local
-    return md_escape
-
-
-def csp_hash(text: str) -> str:
-    """The CSP source expression (``'sha256-...'``) allowing exactly this inline block."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
-
-
-def _css_and_policy() -> tuple[str, str]:
-    """The stylesheet (the report's, when the reports package has one, plus ours) and a policy allowing only it."""
-    try:
-        from reports.html import base_css
-
-        css = base_css() + LOCAL_CSS
-    except (ImportError, OSError):
-        css = LOCAL_CSS
-    policy = f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; base-uri 'none'; form-action 'none'"
-    return css, policy
-
-
-def _environment(autoescape: bool) -> Environment:
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=autoescape,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["md"] = _md_filter()
-    return env
-
-
-def render(report: dict[str, Any], fmt: str) -> str:
-    """The report as ``md``, ``html`` or ``json`` text."""
-    if fmt == "json":
-        return json.dumps(report, indent=2) + "\n"
-    if fmt == "md":
-        return _environment(False).get_template("drift.md.j2").render(r=report)
-    if fmt == "html":
-        css, policy = _css_and_policy()
-        # Our own stylesheet, not account data: inserted as is, so the CSP hash matches the block.
-        return _environment(True).get_template("drift.html.j2").render(r=report, css=Markup(css), csp=policy)
-    raise ValueError(f"unknown drift format {fmt!r}")

@@ -115,12 +115,10 @@ def _slug(name: str) -> str:
 
 
 def _write_org_html(summary: dict[str, Any], out: Path) -> None:
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
+    from reports.org import render_org
     from scanner.fsutil import atomic_write
 
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(default=True))
-    atomic_write(out / "org-report.html", env.get_template("org.html.j2").render(org=summary))
+    atomic_write(out / "org-report.html", render_org(summary))
 
 
 def _print_rollup(console: Console, summary: dict[str, Any], out: Path) -> None:

@@ -19,8 +19,9 @@ pytestmark = needs_chromium
 
 @pytest.fixture
 def fixture_report(tmp_path: Path) -> Path:
-    render_reports(sample_doc(), tmp_path, ["html"])
-    return tmp_path / "report.html"
+    path = tmp_path / "report.html"
+    path.write_text(render_reports(sample_doc(), ["html"])["report.html"])
+    return path
 
 
 def test_summary_and_failing_finding_are_visible(browser: Any, fixture_report: Path) -> None:

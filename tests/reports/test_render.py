@@ -10,6 +10,7 @@ import pytest
 
 from reports import build_view, render_html, render_markdown, render_reports
 from reports.tables import REGISTER_COLUMNS, findings_csv, register_csv
+from scanner.fsutil import atomic_write
 from tests.reports.fixtures import EVIL_NAME, EVIL_TAG, sample_doc
 from tests.reports.parsing import Page, csv_rows
 
@@ -205,22 +206,26 @@ def test_risk_register_without_mapping_asks_the_reviewer() -> None:
     assert by_ref["s3.bucket_not_public"]["Likelihood"] == "High", "critical raises likelihood"
 
 
-def test_render_reports_writes_chosen_formats_privately(tmp_path) -> None:
-    written = render_reports(sample_doc(), tmp_path, ["html", "csv"])
+def _write(files: dict, out) -> list:
+    return [atomic_write(out / name, data) for name, data in files.items()]
+
+
+def test_render_reports_returns_chosen_formats_written_privately(tmp_path) -> None:
+    written = _write(render_reports(sample_doc(), ["html", "csv"]), tmp_path)
     assert [p.name for p in written] == ["report.html", "findings.csv", "risk-register.csv"]
     for p in written:
         assert stat.S_IMODE(os.stat(p).st_mode) == 0o600
     assert not (tmp_path / "report.md").exists()
-    assert render_reports(sample_doc(), tmp_path / "none", []) == []
+    assert render_reports(sample_doc(), []) == {}
     with pytest.raises(ValueError):
-        render_reports(sample_doc(), tmp_path, ["pdf"])
+        render_reports(sample_doc(), ["docx"])
 
 
 def test_minimal_document_renders(tmp_path) -> None:
     doc = {"schema_version": "1.0", "account": "111122223333", "findings": [
         {"id": "x1", "check": "gone.check", "status": "fail", "severity": "high", "account": "111122223333",
          "region": "us-east-1", "resource": "arn:aws:x:us-east-1:111122223333:thing/a", "message": "broken"}]}
-    written = render_reports(doc, tmp_path, ["html", "md", "csv"])
+    written = _write(render_reports(doc, ["html", "md", "csv"]), tmp_path)
     page = Page((tmp_path / "report.html").read_text())
     assert "broken" in page.text and "no suggested answers" in page.text
     assert "not installed" in page.text, "a check this wa-scan does not have degrades, never crashes"

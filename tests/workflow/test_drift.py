@@ -7,8 +7,10 @@ from html import unescape
 
 import pytest
 
+from reports.drift import render_drift
+from reports.html import csp_hash
 from scanner.cli import main
-from scanner.drift import compare, csp_hash, render
+from scanner.drift import compare
 from scanner.history import open_history, record_scan
 from scanner.review.decisions import Decision, Draft
 from tests.workflow.fixtures import IAM, base_findings, finding, make_doc
@@ -62,17 +64,17 @@ def test_renderings(pair):
     carol = next(f for f in new["findings"] if f["resource"].endswith("carol"))
     carol["message"] = "IAM user carol <script>alert(1)</script> | *key* is old"
     report = compare(old, new)
-    md = render(report, "md")
+    md = render_drift(report, "md")
     assert "## New failures" in md and "IAM user carol &lt;script&gt;" in md and "<script>" not in md
     assert "\\| \\*key\\* is old" in md  # no table break, no emphasis
     assert "SEC 2" in md and "MEDIUM -> **HIGH**" in md
-    html = render(report, "html")
+    html = render_drift(report, "html")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert "Content-Security-Policy" in html and "<link" not in html  # self-contained
     css = html.split("<style>", 1)[1].split("</style>", 1)[0]
     assert csp_hash(css) in unescape(html)  # the policy allows exactly our stylesheet
     assert "IAM user carol" in html
-    assert json.loads(render(report, "json"))["summary"]["new_failures"] == 2
+    assert json.loads(render_drift(report, "json"))["summary"]["new_failures"] == 2
 
 
 def test_diff_files_and_fail_on_new(pair, tmp_path, capsys):

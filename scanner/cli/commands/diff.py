@@ -47,7 +47,8 @@ def load_scan(ref: str, history: History | None) -> tuple[dict[str, Any], str | 
 
 def emit(report: dict[str, Any], args: argparse.Namespace) -> int:
     """Write the report as asked and return the exit code ``--fail-on-new`` calls for."""
-    from scanner.drift import has_new_failures_at, render
+    from reports.drift import render_drift
+    from scanner.drift import has_new_failures_at
 
     if args.out:
         check_output_file(args.out, "--out", force=args.force)
@@ -55,7 +56,7 @@ def emit(report: dict[str, Any], args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = args.out.suffix.lower().lstrip(".") if args.out else ""
         fmt = {"htm": "html", "html": "html", "json": "json", "md": "md", "markdown": "md"}.get(suffix, "md")
-    text = render(report, fmt)
+    text = render_drift(report, fmt)
     if args.out:
         atomic_write(args.out, text)
         s = report["summary"]

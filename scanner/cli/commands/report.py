@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         ["scan.json"] if copy_json else [])
     check_targets(args.scan, out, names, args.force)
     try:
-        written = render_reports(doc, out, [f for f in formats if f != "json"])
+        written = [atomic_write(out / name, data) for name, data in render_reports(doc, formats).items()]
         written.extend(write_record(doc, decisions, out, formats))
         if copy_json:
             written.append(atomic_write(out / "scan.json", args.scan.read_bytes()))

@@ -10,7 +10,7 @@ from reports import DEFAULT_FORMATS, OUTPUT_FORMATS
 from scanner.cli.options import add_db_option, parse_formats
 from scanner.cli.record import write_record
 from scanner.errors import UsageError
-from scanner.fsutil import write_json
+from scanner.fsutil import atomic_write, write_json
 from scanner.history import open_history
 
 ORDER = 45
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     written = [write_json(out / "scan.json", doc)]
     from reports import render_reports
 
-    written.extend(render_reports(doc, out, [f for f in formats if f != "json"]))
+    written += [atomic_write(out / name, data) for name, data in render_reports(doc, formats).items()]
     # Once the review has confirmed answers, the record of the meeting is written beside the pack.
     written.extend(write_record(doc, decisions, out, formats))
     print(f"Scan {scan_id} written to {out} ({', '.join(p.name for p in written)})", file=sys.stderr)
