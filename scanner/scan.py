@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from scanner import interrupts
 from scanner.errors import UsageError
-from scanner.fsutil import check_writable_dir, write_json
+from scanner.fsutil import atomic_write, check_writable_dir, write_json
 from scanner.model import CheckMeta, Severity
 from scanner.registry import discover
 from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
@@ -180,7 +180,7 @@ def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> l
     written = [write_json(out / "scan.json", doc)]
     from reports import render_reports
 
-    written.extend(render_reports(doc, out, [f for f in formats if f != "json"]))
+    written += [atomic_write(out / name, data) for name, data in render_reports(doc, formats).items()]
     return written
 
 
