@@ -22,6 +22,8 @@ XML_PROTOCOLS = frozenset({"query", "ec2", "rest-xml"})
 _NOT_IN_BODY = frozenset({"header", "headers", "statusCode"})
 _XML_ROOT = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<([A-Za-z_][\w.:-]*)", re.S)
 _TAG = re.compile(r"<[^>]*>")
+# An error page rather than a message that happens to hold angle brackets (``<root_account>``).
+_MARKUP = re.compile(r"(?i)<(?:!doctype|html|head|body|title|h[1-6]|p|div|br|center|pre)\b")
 # How deep the parsed answer is compared with its shape: deep enough for the lists and the structures in
 # them that checks read; deeper members are coerced by botocore's parser already.
 _MAX_DEPTH = 6
@@ -196,7 +198,7 @@ def _names(keys: Iterable[str]) -> str:
 def one_line(text: str, limit: int = 160) -> str:
     """``text`` reduced to one readable line: markup removed, first non-empty line, at most ``limit``."""
     text = str(text or "")
-    if "<" in text and ">" in text:
+    if _MARKUP.search(text):
         title = re.search(r"(?is)<title[^>]*>(.*?)</title>", text)
         if title and title.group(1).strip():
             text = title.group(1)
