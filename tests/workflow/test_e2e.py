@@ -99,7 +99,10 @@ def test_change_rescan_drift_keeps_decisions_where_evidence_held(tmp_path, capsy
                for f in report["resolved_failures"])
     assert any(c["check"] == "guardduty.enabled" for c in report["checks_changed"])
     risk = {r["question"]: r for r in report["risk_changes"]}
-    assert "GuardDuty" in risk["detect-investigate-events"]["text"]
+    # carol's stale key contradicts SEC02-BP05 directly (GuardDuty turned on moves no risk level: a detector
+    # is not a log source, and the only choice it contradicts is Low-risk)
+    assert (risk["identities"]["old"], risk["identities"]["new"]) == ("UNKNOWN", "HIGH"), risk["identities"]
+    assert "IAM user carol: key 1 is 120 days old" in risk["identities"]["text"]
     assert main(["drift", "--db", str(db), "--fail-on-new", "medium"]) == 1
     md = capsys.readouterr().out
     assert "carol" in md and "## Review decisions" in md
