@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 
@@ -37,9 +37,7 @@ from mappings.graph import build_graph, checks_for_choice, checks_for_question, 
 from mappings.mapping import Mapping, load_mapping
 from mappings.prompts import load_prompts
 from mappings.riskrules import possible_outcomes
-
-if TYPE_CHECKING:
-    from scanner.model import CheckMeta
+from scanner.model import RISK_RANK, SEVERITY_RANK, CheckMeta
 
 DEFAULT_RULE = ("a High-risk choice contradicted through a direct link by a finding of medium severity or worse "
                 "gives HIGH; a High-risk choice contradicted only through indicative links or only by low/info "
@@ -54,7 +52,7 @@ UNMAPPED_RULE = ("UNKNOWN: no check of wa-scan informs this question; a reviewer
                  "(see each best practice's questions to ask and artefact to request)")
 CUSTOM_RULE = ("the lens's own risk rules, first match wins, with the choices supported by evidence as "
                "selected; UNKNOWN when the outcome depends on choices no check could assess")
-_SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+_SEVERITY_RANK = SEVERITY_RANK
 # A contradiction is firm (it can make a question HIGH) when a direct link carries it with a finding at
 # least this severe; below it, or through indicative links only, the evidence says "likely", not "certain".
 _FIRM_SEVERITY = _SEVERITY_RANK["medium"]
@@ -542,8 +540,7 @@ def _bundles(g: nx.DiGraph, lens: Lens, ev: _Evidence) -> list[dict[str, Any]]:
             fixed = fixed.fixed(check)
         after = _question_suggestion(g, lens, q, fixed)["risk"]
         out.append({"question": q.id, "label": q.label, "from": now["risk"], "to": after, "checks": holding})
-    rank = {"HIGH": 3, "MEDIUM": 2, "UNKNOWN": 1, "NONE": 0}
-    out.sort(key=lambda b: (-(rank[b["from"]] - rank.get(b["to"], 0)), len(b["checks"]), b["label"]))
+    out.sort(key=lambda b: (-(RISK_RANK[b["from"]] - RISK_RANK.get(b["to"], 0)), len(b["checks"]), b["label"]))
     return out
 
 

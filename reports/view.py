@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mappings.prompts import asks_the_team
 from reports.safety import anchor, as_text
+from scanner.model import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
     from reports.summary import ExecutiveSummary
@@ -29,8 +30,6 @@ SUGGESTION_LABEL = {"supported": "Supported", "contradicted": "Contradicted", "p
                     "unknown": "Unknown"}
 STATUSES = ("fail", "not_assessed", "pass")
 STATUS_LABEL = {"fail": "Fail", "not_assessed": "Not assessed", "pass": "Pass"}
-SEVERITIES = ("critical", "high", "medium", "low", "info")
-SEVERITY_RANK = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}
 REASON_TEXT = {
     "access_denied": "Missing permission: the scan's credentials may not make this read",
     "not_enabled": "Service not enabled or not subscribed in this account or region",
@@ -94,7 +93,7 @@ class FindingView:
 
     def sort_key(self) -> tuple:
         """Failing first, then not assessed, then passing; worst severity first."""
-        return (_status_rank(self.status), -SEVERITY_RANK.get(self.severity, 0), self.region, self.resource)
+        return (_status_rank(self.status), -severity_rank(self.severity), self.region, self.resource)
 
 
 @dataclass
@@ -245,7 +244,7 @@ class CheckView:
     def sort_key(self) -> tuple:
         """Failing checks first (worst severity, most failures), then not assessed, then passing."""
         state = 0 if self.counts["fail"] else 1 if self.counts["not_assessed"] else 2
-        return (state, -SEVERITY_RANK.get(self.severity, 0), -self.counts["fail"], self.id)
+        return (state, -severity_rank(self.severity), -self.counts["fail"], self.id)
 
 
 @dataclass

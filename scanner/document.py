@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from scanner.errors import UsageError
+from scanner.model import SEVERITIES
 
 if TYPE_CHECKING:
     from mappings.catalog import Lens
@@ -122,7 +123,6 @@ _FINDING_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "evidence": (dict, False), "reason": ((str, type(None)), False), "missing_permission": ((str, type(None)), False),
 }
 _STATUSES = ("pass", "fail", "not_assessed")
-_SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 def first_problem(data: dict[str, Any]) -> str | None:
@@ -142,8 +142,8 @@ def first_problem(data: dict[str, Any]) -> str | None:
                 return f"findings[{n}].{key}: expected {_kind(kind)}, got {_shown(finding[key])}"
         if finding["status"] not in _STATUSES:
             return f"findings[{n}].status: {_shown(finding['status'])} is not one of {', '.join(_STATUSES)}"
-        if "severity" in finding and finding["severity"] not in _SEVERITIES:
-            return f"findings[{n}].severity: {_shown(finding['severity'])} is not one of {', '.join(_SEVERITIES)}"
+        if "severity" in finding and finding["severity"] not in SEVERITIES:
+            return f"findings[{n}].severity: {_shown(finding['severity'])} is not one of {', '.join(SEVERITIES)}"
     for n, entry in enumerate(data.get("checks") or []):
         if not isinstance(entry.get("id"), str):
             return f"checks[{n}].id: expected a string, got {_shown(entry.get('id'))}"

@@ -10,11 +10,10 @@ from collections import defaultdict
 from typing import Any
 
 from scanner.document import scan_id_for
-from scanner.model import Severity
+from scanner.model import Severity, risk_rank, severity_rank
 from scanner.review.decisions import Decision, check_ids
 
 DRIFT_SCHEMA = "wa-scan-drift/1"
-RISK_ORDER = {"NONE": 0, "MEDIUM": 1, "HIGH": 2}
 
 
 def _is_account_resource(arn: str) -> bool:
@@ -38,13 +37,6 @@ def _scan_info(doc: dict[str, Any]) -> dict[str, Any]:
     return info
 
 
-def _severity_rank(value: str) -> int:
-    try:
-        return Severity(value).rank
-    except ValueError:
-        return 0
-
-
 def compare(old: dict[str, Any], new: dict[str, Any], *,
             decisions: dict[str, Decision] | None = None) -> dict[str, Any]:
     """The drift from ``old`` to ``new`` (two scan documents); ``decisions`` are the new scan's, if recorded."""
@@ -58,7 +50,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
                 "resource": f.get("resource", ""), "message": f.get("message", ""), **extra}
 
     def order(r: dict[str, Any]) -> tuple:
-        return (-_severity_rank(r["severity"]), r["check"], r["region"], r["resource"])
+        return (-severity_rank(r["severity"]), r["check"], r["region"], r["resource"])
 
     new_failures = sorted((row(f, was=old_f[i]["status"] if i in old_f else "absent")
                            for i, f in new_f.items() if f["status"] == "fail"
@@ -147,7 +139,7 @@ def _risk_changes(old: dict[str, Any], new: dict[str, Any], old_f: dict[str, dic
         if prev is None or prev.get("risk") == s.get("risk"):
             continue
         ids = _question_evidence(s, new_f) | _question_evidence(prev, old_f)
-        worse = RISK_ORDER.get(str(s.get("risk")), -1) > RISK_ORDER.get(str(prev.get("risk")), -1)
+        worse = risk_rank(s.get("risk")) > risk_rank(prev.get("risk"))
         if worse:
             moved = [new_f[i] for i in ids if i in new_f and new_f[i]["status"] == "fail"
                      and (i not in old_f or old_f[i]["status"] != "fail")]
@@ -186,4 +178,4 @@ def _because(moved: list[dict[str, Any]], worse: bool, titles: dict[str, str]) -
 def has_new_failures_at(report: dict[str, Any], floor: str) -> bool:
     """True when a new failure has severity ``floor`` or worse (for ``--fail-on-new``)."""
     rank = Severity(floor).rank
-    return any(_severity_rank(f["severity"]) >= rank for f in report["new_failures"])
+    return any(severity_rank(f["severity"]) >= rank for f in report["new_failures"])

@@ -38,6 +38,23 @@ _SEVERITY_RANK = {
     Severity.HIGH: 3,
     Severity.CRITICAL: 4,
 }
+# The one severity order (worst first) and rank (larger is worse) for everything that sorts or compares them.
+SEVERITIES = tuple(s.value for s in sorted(Severity, key=lambda s: -_SEVERITY_RANK[s]))
+SEVERITY_RANK = {s.value: rank for s, rank in _SEVERITY_RANK.items()}
+# The one order of a question's suggested risk, worst first: UNKNOWN (evidence does not settle it, so a
+# reviewer must) ranks above NONE. RISK_RANK: larger is worse; anything else ranks below NONE.
+RISK_ORDER = ("HIGH", "MEDIUM", "UNKNOWN", "NONE")
+RISK_RANK = {r: len(RISK_ORDER) - 1 - i for i, r in enumerate(RISK_ORDER)}
+
+
+def severity_rank(value: object) -> int:
+    """The rank of a severity given as text (larger is worse); -1 for anything that is not one."""
+    return SEVERITY_RANK.get(str(value), -1)
+
+
+def risk_rank(value: object) -> int:
+    """The rank of a suggested risk given as text (larger is worse); -1 for anything that is not one."""
+    return RISK_RANK.get(str(value), -1)
 
 
 class Reason(StrEnum):
