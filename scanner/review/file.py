@@ -35,6 +35,8 @@ HEADER = """\
 # Choice values: selected | unselected | undecided | not_applicable:REASON
 #   REASON is one of: {reasons}
 # Questions not confirmed are not applied. Lines starting with '#' are ignored.
+# Under a choice the evidence does not settle, "# ask:" is what to ask the team and "# request:" the
+# artefact to ask for.
 """
 QUESTION_KEYS = {"question", "label", "title", "suggested_risk", "confirmed", "note", "choices"}
 TOP_KEYS = {"scan", "account", "reviewer", "questions"}
