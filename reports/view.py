@@ -52,6 +52,11 @@ CHOICE_FINDINGS_SHOWN = 5
 # finding is always listed; findings.csv always has every finding). Keeps a large account's report
 # proportional to what needs attention.
 CHECK_PASSES_SHOWN = 10
+# Failing and not-assessed findings listed per check, worst first; a large account's thousands of failing
+# users or buckets are counted beyond this (findings.csv has them all), so the page stays quick to open.
+CHECK_ATTENTION_SHOWN = 50
+# Of those, the rows a printed pack carries per check (the PDF is a document to read, not a database).
+CHECK_ROWS_PRINTED = 8
 # Each choice id of the AWS lens is the page name of its best practice in the framework's documentation.
 BP_DOC_URL = "https://docs.aws.amazon.com/wellarchitected/latest/framework/{}.html"
 AWS_LENS_ALIAS = "wellarchitected"
@@ -226,11 +231,33 @@ class CheckView:
 
     @property
     def shown(self) -> list[FindingView]:
-        """The findings the reports list: every failure and gap, then up to ``CHECK_PASSES_SHOWN`` passes."""
-        if not self.more_passes:
+        """The findings the reports list: up to ``CHECK_ATTENTION_SHOWN`` failures and gaps, worst first, then
+        up to ``CHECK_PASSES_SHOWN`` passes."""
+        if not self.more_passes and not self.more_attention:
             return self.findings
-        return [f for f in self.findings if f.status != "pass"] + [
+        return [f for f in self.findings if f.status != "pass"][:CHECK_ATTENTION_SHOWN] + [
             f for f in self.findings if f.status == "pass"][:CHECK_PASSES_SHOWN]
+
+    @property
+    def more_attention(self) -> int:
+        """Failing and not-assessed findings beyond ``CHECK_ATTENTION_SHOWN`` (counted, listed in findings.csv)."""
+        return max(0, self.counts["fail"] + self.counts["not_assessed"] - CHECK_ATTENTION_SHOWN)
+
+    @property
+    def more_attention_text(self) -> str:
+        """"1450 more failing or not assessed users", or empty."""
+        if not self.more_attention:
+            return ""
+        rest = [f for f in self.findings if f.status != "pass"][CHECK_ATTENTION_SHOWN:]
+        kinds = {f.status for f in rest}
+        what = "failing" if kinds == {"fail"} else "not assessed" if kinds == {"not_assessed"} else \
+            "failing or not assessed"
+        return f"{self.more_attention} more {what} {resource_noun([f.resource for f in rest], self.more_attention)}"
+
+    @property
+    def all_pass(self) -> bool:
+        """True when every finding of the check passes (and there is at least one)."""
+        return bool(self.counts["pass"]) and not self.counts["fail"] and not self.counts["not_assessed"]
 
     @property
     def more_passes_text(self) -> str:
@@ -309,6 +336,16 @@ class ReportView:
     def check_passes_shown(self) -> int:
         """Passing findings listed per check before the rest are counted."""
         return CHECK_PASSES_SHOWN
+
+    @property
+    def check_attention_shown(self) -> int:
+        """Failing and not-assessed findings listed per check before the rest are counted."""
+        return CHECK_ATTENTION_SHOWN
+
+    @property
+    def check_rows_printed(self) -> int:
+        """Failing and not-assessed rows a printed pack carries per check."""
+        return CHECK_ROWS_PRINTED
 
     @cached_property
     def summary(self) -> ExecutiveSummary:

@@ -118,7 +118,7 @@ def test_coverage_names_permission_reason_and_disabled_region(html: str) -> None
 
 def test_findings_by_check_put_failing_first(html: str) -> None:
     section = html[html.index('id="findings-h"'):]
-    ids = re.findall(r'<details class="check" id="check-([^"]+)"', section)
+    ids = re.findall(r'<details class="check[^"]*" id="check-([^"]+)"', section)
     assert ids[:4] == ["s3.bucket_not_public", "backup.resources_protected", "iam.access_keys_rotated",
                        "ec2.instance_has_role"]
     assert ids.index("guardduty.enabled") < ids.index("rds.multi_az")

@@ -9,7 +9,7 @@ import pytest
 
 from reports import build_view, render_html
 from reports.summary import TOP_RISKS_SHOWN, baseline_gap, build_summary
-from reports.view import CHECK_PASSES_SHOWN, resource_noun
+from reports.view import CHECK_ATTENTION_SHOWN, CHECK_PASSES_SHOWN, resource_noun
 from tests.reports.fixtures import ACCOUNT, sample_doc
 from tests.reports.parsing import Page
 
@@ -134,3 +134,21 @@ def test_resource_noun_from_arns() -> None:
     assert resource_noun(["arn:aws:logs:us-east-1:1:log-group:/a"], 3) == "log groups"
     assert resource_noun(["arn:aws:s3:::a", "arn:aws:ec2:us-east-1:1:instance/i-1"], 2) == "findings"
     assert resource_noun(["not an arn"], 1) == "finding"
+
+
+def test_failing_findings_are_capped_too_on_a_large_account() -> None:
+    doc = sample_doc()
+    template = next(f for f in doc["findings"] if f["check"] == "iam.access_keys_rotated" and f["status"] == "fail")
+    for i in range(CHECK_ATTENTION_SHOWN + 70):
+        extra = copy.deepcopy(template)
+        extra["id"] = f"u{i:019d}"
+        extra["resource"] = f"arn:aws:iam::111122223333:user/u{i}"
+        doc["findings"].append(extra)
+    view = build_view(doc)
+    check = next(c for c in view.checks if c.id == "iam.access_keys_rotated")
+    assert len([f for f in check.shown if f.status == "fail"]) == CHECK_ATTENTION_SHOWN
+    assert check.more_attention_text == "71 more failing users"
+    html = render_html(view)
+    assert "and 71 more failing users, all in findings.csv" in Page(html).text
+    listed = html.count("arn:aws:iam::111122223333:user/u")
+    assert listed <= CHECK_ATTENTION_SHOWN + 10, f"the rest are counted, not listed ({listed})"
