@@ -303,7 +303,9 @@ def _soft_reason(high: list[dict[str, Any]]) -> str:
         return "only through indicative links (a symptom, not the practice itself)"
     direct = [k for k in links if k["strength"] == "direct"]
     worst = max((k["severity"] for k in direct), key=lambda v: _SEVERITY_RANK.get(v, -1), default="")
-    return f"through a direct link only by {worst or 'low'}-severity findings"
+    if len(direct) == len(links):
+        return f"through a direct link only by {worst or 'low'}-severity findings"
+    return f"only through indicative links or through direct ones by {worst or 'low'}-severity findings"
 
 
 def _weight(checks: list[dict[str, Any]], ev: _Evidence, state: str) -> dict[str, Any] | None:

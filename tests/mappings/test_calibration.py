@@ -68,6 +68,13 @@ def test_a_high_risk_choice_makes_the_question_high_only_on_direct_findings_that
     assert weight["firm"] is (risk == "HIGH")
 
 
+def test_direct_low_and_indicative_severe_findings_together_are_still_soft(tiny, links):
+    fs = _buckets("fake.alpha", "fail", 0, 1, "low") + _buckets("fake.beta", "fail", 1, 1, "critical")
+    q1 = _q(suggest(fs, tiny, links, checks_run=ALL_FAKE), "q1")
+    assert (q1["risk"], q1["risk_if_confirmed"]) == ("MEDIUM", "HIGH")
+    assert "only through indicative links or through direct ones by low-severity findings" in q1["risk_rule"]
+
+
 def test_one_firm_contradiction_is_enough_even_beside_soft_ones(tiny, links):
     fs = (_buckets("fake.alpha", "fail", 0, 1, "medium") + _buckets("fake.beta", "fail", 1, 5, "low"))
     q1 = _q(suggest(fs, tiny, links, checks_run=ALL_FAKE), "q1")
