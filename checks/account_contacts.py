@@ -31,6 +31,7 @@ def _contact(ctx: CheckContext, kind: str) -> Iterator[Finding]:
     service="account",
     scope="global",
     severity="medium",
+    effort="low",
     description="""The account's SECURITY alternate contact is set (account GetAlternateContact), so AWS
         security notices (abuse reports, exposed keys, vulnerabilities) reach a security team and not only
         the root user's mailbox. Whether the address is a monitored team list is not visible; the contact's
@@ -51,6 +52,7 @@ def security_contact_set(ctx: CheckContext) -> Iterator[Finding]:
     service="account",
     scope="global",
     severity="low",
+    effort="low",
     description="""The account's OPERATIONS alternate contact is set (account GetAlternateContact), so AWS
         operational notices (scheduled maintenance, service events affecting the account) reach the team
         that runs the workload. Whether the address is monitored is not visible; the contact's details are

@@ -14,6 +14,7 @@ from scanner.api import CheckContext, Finding, check
     title="Certificates in use renew before they expire",
     service="acm",
     severity="high",
+    effort="medium",
     description="""Every ACM certificate attached to a resource (InUse) either is AWS-issued and eligible for
         managed renewal, or expires more than `days` days from now. Imported certificates never renew in ACM,
         so they pass only while far from expiry; an expired certificate in use always fails. The list is one

@@ -24,6 +24,7 @@ def _stage_limit(stage: dict[str, Any]) -> dict[str, Any] | None:
     title="API Gateway stages throttle requests",
     service="apigateway",
     severity="medium",
+    effort="low",
     description="""Every deployed API Gateway REST API stage has its own throttle: a stage-wide rate and burst
         limit in its method settings, or a usage plan that covers the stage with a throttle. A stage without
         one is limited only by the account-wide regional quota it shares with every other API, so one noisy

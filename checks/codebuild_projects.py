@@ -27,6 +27,7 @@ def projects(ctx: CheckContext) -> list[dict[str, Any]]:
     title="Build projects take secrets from a secret store",
     service="codebuild",
     severity="high",
+    effort="medium",
     description="""No CodeBuild project defines a PLAINTEXT environment variable whose name announces a
         credential (password, secret, token, API key, private or access key); such values are visible to
         anyone who can read the project. Only variable names and types are read and reported, never values.""",
@@ -55,6 +56,7 @@ def no_plaintext_secrets(ctx: CheckContext) -> Iterator[Finding]:
     title="Build projects do not run in privileged mode",
     service="codebuild",
     severity="medium",
+    effort="low",
     description="""No CodeBuild project runs its build container in privileged mode (which image builds with
         the Docker daemon need): privileged mode gives build commands root access to the build host's Docker
         daemon, so a compromised dependency in the build can do far more.""",

@@ -32,6 +32,7 @@ def _number(value: Any) -> float:
     service="ce",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""Over the last `days` days, Savings Plans covered at least `min_percent` of the spend
         eligible for them, or Reserved Instances covered at least `min_percent` of the running hours
         eligible for them (Cost Explorer GetSavingsPlansCoverage and GetReservationCoverage). Seen from the
@@ -78,6 +79,7 @@ def commitment_coverage(ctx: CheckContext) -> Iterator[Finding]:
     service="ce",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""Over the last `days` days, the Savings Plans commitment and the Reserved Instance hours that
         were paid for were used to at least `min_percent` (Cost Explorer GetSavingsPlansUtilization and
         GetReservationUtilization): one finding for Savings Plans and one for Reserved Instances, each only

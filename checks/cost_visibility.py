@@ -15,6 +15,7 @@ from scanner.api import GLOBAL, CheckContext, Finding, NotAssessed, check
     service="cur",
     scope="global",
     severity="medium",
+    effort="low",
     description="""The account delivers a Cost and Usage Report (cur DescribeReportDefinitions) or an AWS Data
         Exports export (bcm-data-exports ListExports, for CUR 2.0 and FOCUS) that is not failing, so cost can
         be analysed per resource and per hour. A member account of an organization usually relies on the
@@ -60,6 +61,7 @@ def detailed_export_configured(ctx: CheckContext) -> Iterator[Finding]:
     service="ce",
     scope="global",
     severity="medium",
+    effort="low",
     description="""At least one user-defined tag is activated as a cost-allocation tag (Cost Explorer
         ListCostAllocationTags), so cost reports can be split by team, application or cost centre. A tag only
         appears in billing data once it is activated. Cost Explorer bills this request ($0.01).""",
@@ -86,6 +88,7 @@ def cost_allocation_tags_active(ctx: CheckContext) -> Iterator[Finding]:
     service="ce",
     scope="global",
     severity="low",
+    effort="medium",
     description="""At least one AWS Cost Categories definition is in effect (Cost Explorer
         ListCostCategoryDefinitions), mapping accounts, tags and services to the organization's own units
         (business unit, product, environment). Cost Explorer bills this request ($0.01).""",
@@ -120,6 +123,7 @@ def _keys(value: Any) -> list[str]:
     title="Resources carry owner and cost-centre tags",
     service="tag",
     severity="medium",
+    effort="medium",
     description="""At least `min_percent` of the region's taggable resources (Resource Groups Tagging API
         GetResources, one paginated bulk read) carry a non-empty owner tag (any key in `owner_keys`) and a
         cost-centre tag (any key in `cost_keys`); key names compare case-insensitively. Resources the tagging

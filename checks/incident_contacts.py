@@ -15,6 +15,7 @@ ESCALATING = ("ESCALATION", "ONCALL_SCHEDULE")
     service="ssm-contacts",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""Incident Manager contacts (ssm-contacts ListContacts, home region) include an escalation
         plan or an on-call rotation, so an incident that nobody acknowledges moves on to the next person
         instead of waiting. Personal contacts alone are listed but do not count. Paging and escalation run

@@ -15,6 +15,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, check
     service="ssm-incidents",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""Every AWS Systems Manager Incident Manager response plan starts a Systems Manager
         Automation runbook when an incident opens, so responders begin from a written, repeatable
         investigation instead of from memory. Response plans are read once, in the home region (Incident
@@ -50,6 +51,7 @@ def response_plans_have_runbooks(ctx: CheckContext) -> Iterator[Finding]:
     service="ssm-incidents",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""Every Incident Manager incident created in the last `days` days and resolved has a
         post-incident analysis among its related items (an item of type ANALYSIS), so the contributing
         factors and the actions that prevent a recurrence are written down. Incidents handled outside

@@ -29,6 +29,7 @@ def _label(vpc: dict[str, Any]) -> str:
     service="ec2",
     scope="global",
     severity="medium",
+    effort="high",
     description="""No two non-default VPCs of the account, in any scanned region, have overlapping IPv4 CIDR
         blocks, so any two of them can later be connected by peering, a transit gateway or a VPN without
         renumbering. Default VPCs (172.31.0.0/16 in every region) are left out; ranges used by other accounts
@@ -67,6 +68,7 @@ def cidrs_not_overlapping(ctx: CheckContext) -> Iterator[Finding]:
     title="Subnets keep free addresses for growth",
     service="ec2",
     severity="medium",
+    effort="high",
     description="""Every subnet of a non-default VPC has at least `min_free_percent` of its usable IPv4
         addresses free (AvailableIpAddressCount against the subnet size less the five addresses AWS
         reserves), so scaling out, a deployment that runs old and new side by side, or a failover into the
@@ -102,6 +104,7 @@ def subnets_have_free_addresses(ctx: CheckContext) -> Iterator[Finding]:
     title="VPCs connect through a transit gateway, not a peering mesh",
     service="ec2",
     severity="low",
+    effort="high",
     description="""In a region with at least `max_peerings` active VPC peering connections, a transit gateway
         (with VPC attachments) is the hub; many-to-many peering grows with the square of the VPCs and makes
         routing and inspection hard to reason about. Regions with fewer peerings are reported as passing when
@@ -139,6 +142,7 @@ def hub_and_spoke(ctx: CheckContext) -> Iterator[Finding]:
     title="Site-to-Site VPN connections have both tunnels up",
     service="ec2",
     severity="high",
+    effort="medium",
     description="""Every available Site-to-Site VPN connection has at least two tunnels UP (VgwTelemetry), so
         the loss of one AWS endpoint or one customer-gateway path does not cut the private network off. A
         connection with a tunnel down has no redundancy left.""",
@@ -169,6 +173,7 @@ def tunnels_redundant(ctx: CheckContext) -> Iterator[Finding]:
     title="Direct Connect uses at least two connections in two locations",
     service="directconnect",
     severity="high",
+    effort="high",
     description="""Where the region has Direct Connect connections, at least two are available and they
         terminate in at least two Direct Connect locations, so a device, fibre or location failure leaves a
         path (the AWS Direct Connect Resiliency Toolkit's high-resiliency model). A VPN used as backup is not
@@ -200,6 +205,7 @@ def connections_redundant(ctx: CheckContext) -> Iterator[Finding]:
     title="VPCs with NAT gateways reach S3 and DynamoDB through gateway endpoints",
     service="ec2",
     severity="low",
+    effort="low",
     description="""Every VPC with a NAT gateway has gateway endpoints for Amazon S3 and Amazon DynamoDB, so
         traffic to them stays on the AWS network and is not billed as NAT gateway data processing. Gateway
         endpoints are free; interface endpoints for other services are not judged.""",

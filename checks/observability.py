@@ -47,6 +47,7 @@ def _monitored(ctx: CheckContext) -> list[tuple[str, str, str, tuple[str, str]]]
     title="Load balancers, databases, Auto Scaling groups and functions have alarms",
     service="cloudwatch",
     severity="medium",
+    effort="medium",
     description="""Every load balancer, RDS DB instance, Auto Scaling group and Lambda function of the region
         is watched by at least one CloudWatch metric alarm: an alarm whose dimensions (or whose metric-math
         metrics' dimensions) name the resource. One finding per resource. Alarms on aggregate metrics
@@ -74,6 +75,7 @@ def resources_alarmed(ctx: CheckContext) -> Iterator[Finding]:
     service="cloudwatch",
     scope="global",
     severity="low",
+    effort="low",
     description="""The account has at least one CloudWatch dashboard in a scanned region
         (ListDashboards), so the workload's state can be seen at a glance and shared. Dashboards are listed
         with their last change. What a dashboard shows, and dashboards in other tools (Grafana, a vendor),
@@ -105,6 +107,7 @@ def dashboards_exist(ctx: CheckContext) -> Iterator[Finding]:
     service="cloudwatch",
     scope="global",
     severity="low",
+    effort="medium",
     description="""Metrics exist in the CWAgent namespace in a scanned region (ListMetrics, namespace
         CWAgent): the CloudWatch agent sends memory, disk and process metrics, and application metrics
         through StatsD or collectd, which EC2's own metrics lack. Other custom namespaces and agents
@@ -138,6 +141,7 @@ def agent_metrics_published(ctx: CheckContext) -> Iterator[Finding]:
     service="logs",
     scope="global",
     severity="low",
+    effort="low",
     description="""At least one CloudWatch Logs metric filter exists in a scanned region
         (DescribeMetricFilters): log events (errors, business events, security events) are counted as
         metrics that can be graphed and alarmed on. Filters are listed with their log group and metric.
@@ -171,6 +175,7 @@ def metric_filters_exist(ctx: CheckContext) -> Iterator[Finding]:
     service="synthetics",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""CloudWatch Synthetics canaries test the workload from the outside as a user would, and
         each one is running and its last run passed within `days` days (DescribeCanaries,
         DescribeCanariesLastRun). One finding per canary; one account-level failure when no scanned region
@@ -218,6 +223,7 @@ def canaries_passing(ctx: CheckContext) -> Iterator[Finding]:
     service="rum",
     scope="global",
     severity="low",
+    effort="medium",
     description="""A CloudWatch RUM app monitor exists in a scanned region (ListAppMonitors): page loads,
         errors and journeys of real users in their browsers are recorded. Workloads without a web front end
         have nothing to monitor this way; real-user monitoring in another tool is not visible.""",

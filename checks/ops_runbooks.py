@@ -34,6 +34,7 @@ def _by_region(ctx: CheckContext, types: tuple[str, ...]) -> dict[str, list[dict
     service="ssm",
     scope="global",
     severity="medium",
+    effort="medium",
     description="""The account owns at least one Systems Manager Automation or Command document in a scanned
         region (ListDocuments with Owner=Self): procedures written as runbooks can be run the same way by
         anyone, by hand, on a schedule or from an alarm. The runbooks are listed per region. Runbooks kept
@@ -61,6 +62,7 @@ def runbooks_exist(ctx: CheckContext) -> Iterator[Finding]:
     service="ssm",
     scope="global",
     severity="low",
+    effort="medium",
     description="""The account owns a Systems Manager Change Manager template (document type
         Automation.ChangeTemplate) or a Change Calendar (ChangeCalendar) in a scanned region, so changes are
         requested, approved and kept out of blocked periods through a defined mechanism. Change processes run

@@ -45,6 +45,7 @@ def _query(index: int, metric: dict[str, Any]) -> dict[str, Any]:
     title="Usage stays well below the service quotas that bite",
     service="service-quotas",
     severity="high",
+    effort="low",
     description="""For each quota in `quotas` (service/quota-code; by default On-Demand and Spot vCPUs, Elastic
         IPs, VPCs, Lambda concurrency, RDS instances and Application Load Balancers), the highest hourly usage
         of the last day (the quota's own AWS/Usage metric) is below `max_percent` of the applied quota value,
@@ -122,6 +123,7 @@ def _watches_quota(alarm: dict[str, Any]) -> bool:
     title="An alarm watches quota usage",
     service="service-quotas",
     severity="medium",
+    effort="low",
     description="""At least one CloudWatch alarm in the region watches an AWS/Usage metric (directly or through
         the SERVICE_QUOTA() metric-math function) and has an alarm action, so approaching a quota pages
         someone before it stops a launch. Quota monitoring outside CloudWatch (Trusted Advisor, a quota

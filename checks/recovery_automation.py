@@ -16,6 +16,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
     title="CloudFormation stack sets match their template in every target",
     service="cloudformation",
     severity="medium",
+    effort="medium",
     description="""Every active CloudFormation stack set administered from the region had drift detection
         run within `max_age_days` days and was IN_SYNC, so the stacks it deploys to other regions and
         accounts (typically the primary and the recovery site) have not diverged. A stack set never checked,
@@ -56,6 +57,7 @@ def stack_sets_in_sync(ctx: CheckContext) -> Iterator[Finding]:
     title="Zonal autoshift moves traffic away from an impaired zone",
     service="arc-zonal-shift",
     severity="low",
+    effort="low",
     description="""Every resource registered with Amazon Application Recovery Controller zonal shift (load
         balancers with cross-zone load balancing off, EKS clusters) has zonal autoshift ENABLED, so AWS shifts
         its traffic out of an Availability Zone it detects as impaired without waiting for a person; the

@@ -25,6 +25,7 @@ def _redrive(attributes: dict[str, str]) -> dict[str, Any]:
     title="SQS queues have a dead-letter queue",
     service="sqs",
     severity="medium",
+    effort="low",
     description="""Every SQS queue that is not itself a dead-letter queue has a redrive policy: after
         maxReceiveCount failed receives (at most `max_receive_count`) a message moves to a dead-letter queue
         instead of being retried until it expires. Queue attributes are read per queue (SQS has no bulk

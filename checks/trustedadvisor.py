@@ -129,6 +129,7 @@ def trusted_advisor_results(ctx: CheckContext) -> Iterator[Finding]:
     service="support",
     scope="global",
     severity="low",
+    effort="low",
     description="""The account's support plan is Business, Enterprise On-Ramp or Enterprise: the AWS Support
         API answers (DescribeSeverityLevels), so production incidents can be raised with a response time of
         an hour or less, and Trusted Advisor's full checks are available. On Basic and Developer plans the

@@ -15,6 +15,7 @@ from scanner.api import CheckContext, Finding, NotAssessed, check
     service="wellarchitected",
     scope="global",
     severity="low",
+    effort="low",
     description="""Every workload defined in the Well-Architected Tool in a scanned region has a milestone
         (a saved review) from the last `days` days (ListWorkloads, then ListMilestones and ListLensReviews per
         workload), so reviews recur instead of happening once. One finding per workload, with its lenses

@@ -16,6 +16,7 @@ DEFAULT = "Default"
     service="xray",
     scope="global",
     severity="low",
+    effort="low",
     description="""An X-Ray group in a scanned region has Insights enabled (GetGroups), so X-Ray watches the
         traces for anomalies in faults and latency and opens an insight with the root cause, instead of
         traces waiting for someone to look. Groups (with their filter expressions) and the sampling rules
