@@ -23,9 +23,11 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from scanner.answers import DamagedAnswer, check_parsed, check_raw, missing
+from scanner.availability import not_offered
 from scanner.errors import DAMAGE_ERRORS, NotAssessed, classify
 from scanner.interrupts import block_in_worker
 from scanner.model import Reason
+from scanner.retry_budget import RetryBudget
 
 # Concurrent calls per (service, region). S3's bucket-configuration reads scale per bucket and are served
 # far above these rates; the control planes of IAM, EC2 and most other services throttle much earlier.
@@ -89,6 +91,8 @@ class Collector:
         self._io_threads: set[int] = set()
         # Set by ``stop()``: no new call starts and a pause before asking again ends at once.
         self._stopping = threading.Event()
+        # Throttling is retried patiently, a failing endpoint briefly, nothing once stopping (scanner.retry_budget).
+        self.retry_budget = RetryBudget(max_attempts, stopping=self._stopping)
 
     # -- clients ---------------------------------------------------------------------------------------
 
@@ -105,6 +109,9 @@ class Collector:
                 # Once the scan is stopping, botocore's own retries end too (False: do not retry).
                 found.meta.events.register_first("needs-retry", self._retry_unless_stopping,
                                                  unique_id="wa-scan-stop")
+                # On the service's own event, first: botocore's retry handler sits there and would answer first.
+                found.meta.events.register_first(f"needs-retry.{found.meta.service_model.service_id.hyphenize()}",
+                                                 self.retry_budget, unique_id="wa-scan-retry-budget")
                 self._clients[key] = found
                 limit = self._service_limits.get(service, self._per_service_limit)
                 self._limits[key] = threading.BoundedSemaphore(limit)
@@ -211,6 +218,11 @@ class Collector:
             slot.ready.set()
         return slot
 
+    @property
+    def retry_wait_s(self) -> float:
+        """Seconds the scan's reads have spent in retry backoff so far."""
+        return self.retry_budget.wait_s
+
     def _retry_unless_stopping(self, **_: Any) -> bool | None:
         return False if self._stopping.is_set() else None
 
@@ -221,6 +233,10 @@ class Collector:
     def _fetch(self, service: str, operation: str, region: str, params: dict[str, Any],
                required: tuple[str, ...] = ()) -> Any:
         """One whole answer: a damaged one is asked for again, then raised as ``DamagedAnswer``."""
+        if not_offered(self.session, service, region):
+            # Known from botocore's endpoint data: calling would only wait on an endpoint that is not there.
+            raise NotAssessed(Reason.NOT_ENABLED, f"{service} is not available in {region} (AWS does not offer "
+                              "it there)", code="ServiceNotInRegion", operation=f"{service}:{operation}")
         attempt = 1
         while True:
             if self._stopping.is_set():
