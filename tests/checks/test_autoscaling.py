@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "autoscaling.multi_az"
 
@@ -41,10 +39,7 @@ def test_min_zones_option(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("autoscaling", "us-east-1"))
-        stub.add_client_error("describe_auto_scaling_groups", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("autoscaling", "describe_auto_scaling_groups", code="AccessDenied", status=403)
 
     result = scan([CHECK], prepare=prepare)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "budgets.budget_exists"
 ACCOUNT = "123456789012"
@@ -43,10 +41,7 @@ def test_no_budget_fails(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("budgets", "us-east-1"))
-        stub.add_client_error("describe_budgets", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("budgets", "describe_budgets")
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.missing_permission == "budgets:ViewBudget"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "ce.anomaly_monitor_exists"
 MONITOR = "arn:aws:ce::123456789012:anomalymonitor/0b1c2d3e-1111-2222-3333-444455556666"
@@ -60,10 +60,7 @@ def test_no_monitor_fails(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ce", "us-east-1"))
-        stub.add_client_error("get_anomaly_monitors", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("ce", "get_anomaly_monitors")
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.missing_permission == "ce:GetAnomalyMonitors"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from botocore.stub import Stubber
 from moto.cloudformation.models import cloudformation_backends
 
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "cloudformation.no_drift"
 TEMPLATE = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
@@ -52,10 +51,7 @@ def test_age_limit_option(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("cloudformation", "us-east-1"))
-        stub.add_client_error("describe_stacks", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("cloudformation", "describe_stacks", code="AccessDenied", status=403)
 
     result = scan([CHECK], prepare=prepare)
 

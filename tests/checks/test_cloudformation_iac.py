@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "cloudformation.iac_coverage"
 
@@ -76,10 +74,7 @@ def test_empty_region_has_no_finding(aws, scan):
 def test_tagging_api_denied_is_not_assessed(aws, scan):
     _seed(aws)
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("resourcegroupstaggingapi", "us-east-1"))
-        stub.add_client_error("get_resources", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("resourcegroupstaggingapi", "get_resources")
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botocore.stub import Stubber
 
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "cloudwatch.alarms_have_actions"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:on-call"
@@ -61,10 +61,7 @@ def test_child_of_acting_composite_alarm_passes(aws, scan):
 
 
 def test_denied_is_not_assessed_never_empty(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("cloudwatch", "us-east-1"))
-        stub.add_client_error("describe_alarms", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("cloudwatch", "describe_alarms", code="AccessDenied", status=403)
 
     result = scan([CHECK], prepare=prepare)
 

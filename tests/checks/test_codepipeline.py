@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "codepipeline.pipelines_exist"
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
@@ -64,10 +62,7 @@ def test_unreadable_regions_are_never_a_fail(aws, scan):
     _instance(aws, "us-east-1")
     _instance(aws, "eu-west-1")
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("codepipeline", "eu-west-1"))
-        stub.add_client_error("list_pipelines", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("codepipeline", "list_pipelines", region="eu-west-1")
 
     result = scan([CHECK], regions=["us-east-1", "eu-west-1"], prepare=prepare)
 

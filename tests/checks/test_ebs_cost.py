@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
 from checks.ebs_cost import gp2_performance, gp3_saving
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 
 def _seed(aws) -> dict[str, str]:
@@ -55,10 +53,7 @@ def test_gp3_is_cheaper_at_every_size():
 
 
 def test_describe_volumes_denied(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("describe_volumes", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    prepare = deny("ec2", "describe_volumes", code="UnauthorizedOperation", status=403)
 
     result = scan(["ec2.volumes_gp3", "ec2.volumes_attached"], prepare=prepare)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 DEFAULT = "ec2.ebs_encryption_by_default"
 VOLUMES = "ec2.volumes_encrypted"
@@ -29,10 +27,7 @@ def test_default_setting_per_region_and_volumes(aws, scan):
 
 
 def test_access_denied_is_not_assessed_never_pass(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("get_ebs_encryption_by_default", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    prepare = deny("ec2", "get_ebs_encryption_by_default", code="UnauthorizedOperation", status=403)
 
     [finding] = scan([DEFAULT], prepare=prepare).findings
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from botocore.stub import Stubber
-
 from checks.ec2_credits import is_burstable
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "ec2.burstable_credits_ok"
 
@@ -62,10 +60,7 @@ def test_burstable_types():
 def test_metrics_denied_is_not_assessed(aws, scan):
     _run(aws, "t3.micro")
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("cloudwatch", "us-east-1"))
-        stub.add_client_error("get_metric_data", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("cloudwatch", "get_metric_data", code="AccessDenied", status=403)
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.missing_permission == "cloudwatch:GetMetricData"

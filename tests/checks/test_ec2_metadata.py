@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "ec2.imdsv2_required"
 
@@ -34,10 +32,7 @@ def test_imds_versions(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("describe_instances", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    prepare = deny("ec2", "describe_instances", code="UnauthorizedOperation", status=403)
 
     result = scan([CHECK], prepare=prepare)
 

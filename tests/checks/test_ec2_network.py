@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 ADMIN = "ec2.security_groups_restrict_admin_ports"
 DB = "ec2.security_groups_restrict_db_ports"
@@ -102,10 +100,7 @@ def test_default_security_groups(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("describe_security_groups", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    prepare = deny("ec2", "describe_security_groups", code="UnauthorizedOperation", status=403)
 
     result = scan([ADMIN, DB, DEFAULT], prepare=prepare)
 

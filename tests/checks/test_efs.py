@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "efs.encrypted"
 
@@ -23,10 +21,7 @@ def test_encrypted_and_unencrypted_file_systems(aws, scan):
 
 
 def test_access_denied_is_not_assessed_never_pass(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("efs", "us-east-1"))
-        stub.add_client_error("describe_file_systems", "AccessDeniedException", "denied", 403)
-        stub.activate()
+    prepare = deny("efs", "describe_file_systems", status=403)
 
     [finding] = scan([CHECK], prepare=prepare).findings
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "ec2.elastic_ips_attached"
 
@@ -27,10 +25,7 @@ def test_idle_address_flagged(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("describe_addresses", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    prepare = deny("ec2", "describe_addresses", code="UnauthorizedOperation", status=403)
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.missing_permission == "ec2:DescribeAddresses"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "elb.multi_az"
 
@@ -36,10 +34,7 @@ def test_denied_classic_listing_keeps_v2_findings(aws, scan):
     aws.client("elbv2", region_name="us-east-1").create_load_balancer(Name="front", Subnets=subnets[:2],
                                                                       Scheme="internal")
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("elb", "us-east-1"))
-        stub.add_client_error("describe_load_balancers", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("elb", "describe_load_balancers", code="AccessDenied", status=403)
 
     result = scan([CHECK], prepare=prepare)
 

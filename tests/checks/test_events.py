@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from botocore.stub import Stubber
-
 from checks.events import routes_guardduty
+from tests.helpers import deny
 
 CHECK = "events.guardduty_findings_routed"
 TOPIC = "arn:aws:sns:{}:123456789012:security-alerts"
@@ -54,10 +53,7 @@ def test_pattern_matching():
 
 
 def test_access_denied_is_not_assessed_never_pass(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("events", "us-east-1"))
-        stub.add_client_error("list_rules", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("events", "list_rules")
 
     [finding] = scan([CHECK], prepare=prepare).findings
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 
-from botocore.stub import Stubber
 from moto.fis.models import fis_backends
 
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "fis.experiments_recent"
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -61,10 +60,7 @@ def test_only_old_experiments_fail_the_account(aws, scan):
 
 
 def test_unreadable_region_never_gives_account_fail(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("fis", "eu-west-1"))
-        stub.add_client_error("list_experiment_templates", "AccessDeniedException", "denied", 403)
-        stub.activate()
+    prepare = deny("fis", "list_experiment_templates", region="eu-west-1", status=403)
 
     result = scan([CHECK], regions=REGIONS, prepare=prepare)
 

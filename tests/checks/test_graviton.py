@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
 from checks.graviton import is_graviton
+from tests.helpers import deny
 
 CHECK = "ec2.graviton_share"
 
@@ -48,10 +47,7 @@ def test_graviton_detection():
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("ec2", "us-east-1"))
-        stub.add_client_error("describe_instances", "UnauthorizedOperation", "denied", 403)
-        stub.activate()
+    prepare = deny("ec2", "describe_instances", code="UnauthorizedOperation", status=403)
 
     (finding,) = scan([CHECK], prepare=prepare).findings
     assert finding.status == "not_assessed" and finding.missing_permission == "ec2:DescribeInstances"

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from botocore.stub import Stubber
 
 from tests.conftest import ACCOUNT
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 S3_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}]}
@@ -104,10 +104,7 @@ def test_admin_document_shapes():
 
 
 def test_authorization_details_denied(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("iam", "us-east-1"))
-        stub.add_client_error("get_account_authorization_details", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("iam", "get_account_authorization_details", code="AccessDenied", status=403)
 
     result = scan(["iam.no_admin_users"], prepare=prepare)
     assert [f.status.value for f in result.findings] == ["not_assessed"]

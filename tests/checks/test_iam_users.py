@@ -10,7 +10,7 @@ from botocore.stub import Stubber
 from moto.iam.models import iam_backends
 
 from tests.conftest import ACCOUNT
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 TRUST_LAMBDA = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
@@ -170,10 +170,7 @@ def test_workloads_use_roles(aws, scan):
 
 
 def test_credential_report_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("iam", "us-east-1"))
-        stub.add_client_error("generate_credential_report", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("iam", "generate_credential_report", code="AccessDenied", status=403)
 
     result = scan(["iam.console_users_mfa"], prepare=prepare)
     assert [f.status.value for f in result.findings] == ["not_assessed"]

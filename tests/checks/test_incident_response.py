@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "iam.incident_response_role"
 ACCOUNT_TRUST = {"Version": "2012-10-17", "Statement": [
@@ -56,10 +54,7 @@ def test_no_matching_role_fails_and_pattern_is_an_option(aws, scan):
 
 
 def test_access_denied_is_not_assessed_never_pass(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("iam", "us-east-1"))
-        stub.add_client_error("get_account_authorization_details", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("iam", "get_account_authorization_details", code="AccessDenied", status=403)
 
     [finding] = scan([CHECK], prepare=prepare).findings
 

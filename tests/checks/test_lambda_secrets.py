@@ -6,9 +6,7 @@ import io
 import json
 import zipfile
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "lambda.no_secrets_in_env"
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -53,10 +51,7 @@ def test_secret_like_names_are_flagged_by_name_only(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("lambda", "us-east-1"))
-        stub.add_client_error("list_functions", "AccessDeniedException", "denied", 403)
-        stub.activate()
+    prepare = deny("lambda", "list_functions", status=403)
 
     result = scan([CHECK], prepare=prepare)
     assert [f.status.value for f in result.findings] == ["not_assessed"]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "rds.storage_encrypted"
 
@@ -24,10 +22,7 @@ def test_encrypted_and_unencrypted_instances(aws, scan):
 
 
 def test_access_denied_is_not_assessed_never_pass(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("rds", "us-east-1"))
-        stub.add_client_error("describe_db_instances", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("rds", "describe_db_instances", code="AccessDenied", status=403)
 
     [finding] = scan([CHECK], prepare=prepare).findings
 

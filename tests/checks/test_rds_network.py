@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "rds.not_publicly_accessible"
 
@@ -25,10 +23,7 @@ def test_public_and_private_instances(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("rds", "us-east-1"))
-        stub.add_client_error("describe_db_instances", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("rds", "describe_db_instances", code="AccessDenied", status=403)
 
     result = scan([CHECK], prepare=prepare)
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
 from tests.conftest import ACCOUNT
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 ACCOUNT_BPA = "s3.account_public_access_block"
 BUCKET_BPA = "s3.bucket_public_access_block"
@@ -65,10 +63,7 @@ def test_bucket_settings_combine_with_the_account(aws, scan):
 def test_denied_account_settings_are_not_assessed(aws, scan):
     aws.client("s3").create_bucket(Bucket="some-bucket")
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("s3control", "us-east-1"))
-        stub.add_client_error("get_public_access_block", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("s3control", "get_public_access_block", code="AccessDenied", status=403)
 
     result = scan([ACCOUNT_BPA, BUCKET_BPA], prepare=prepare)
 

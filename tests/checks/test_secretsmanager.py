@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "secretsmanager.rotation_enabled"
 
@@ -32,10 +30,7 @@ def test_rotating_static_and_slow_secrets(aws, scan):
 
 
 def test_denied_is_not_assessed(aws, scan):
-    def prepare(target):
-        stub = Stubber(target.collector.client("secretsmanager", "us-east-1"))
-        stub.add_client_error("list_secrets", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("secretsmanager", "list_secrets")
 
     result = scan([CHECK], prepare=prepare)
     assert [f.status.value for f in result.findings] == ["not_assessed"]

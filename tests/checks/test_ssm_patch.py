@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from botocore.stub import ANY, Stubber
 
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "ssm.patch_compliance"
 
@@ -70,10 +70,7 @@ def test_max_age_option(aws, scan):
 def test_denied_is_not_assessed_per_instance(aws, scan):
     first, second = _instances(aws, 2)
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("ssm", "us-east-1"))
-        stub.add_client_error("describe_instance_patch_states", "AccessDeniedException", "denied", 400)
-        stub.activate()
+    prepare = deny("ssm", "describe_instance_patch_states")
 
     result = scan([CHECK], prepare=prepare)
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.stub import Stubber
-
-from tests.helpers import by_resource
+from tests.helpers import by_resource, deny
 
 CHECK = "tagging.data_classification"
 TAG = {"Key": "data-classification", "Value": "confidential"}
@@ -71,10 +69,7 @@ def test_tag_key_and_allowed_values_options(aws, scan):
 def test_a_denied_store_kind_is_not_assessed_and_the_rest_still_is(aws, scan):
     _seed(aws)
 
-    def prepare(target):
-        stub = Stubber(target.collector.client("rds", "us-east-1"))
-        stub.add_client_error("describe_db_instances", "AccessDenied", "denied", 403)
-        stub.activate()
+    prepare = deny("rds", "describe_db_instances", code="AccessDenied", status=403)
 
     result = scan([CHECK], prepare=prepare)
 
