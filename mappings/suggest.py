@@ -2,12 +2,14 @@
 
 For every question of the lens, every choice (but "None of these") gets a suggestion:
 
-* ``supported``: every mapped check produced findings, all of them pass;
-* ``contradicted``: at least one mapped check has a failing finding;
+* ``supported``: every mapped check whose pass supports the choice produced findings, all of them pass;
+* ``contradicted``: at least one mapped check whose fail contradicts the choice has a failing finding;
 * ``partial``: some findings pass and none fails, but some mapped checks (or some of their findings)
   could not be assessed;
-* ``unknown``: no check informs the choice, or none of its checks assessed anything (not run, nothing
-  to look at, or not assessed) - a reviewer answers it.
+* ``unknown``: no check informs the choice, its checks are silent on a pass, or none of them assessed
+  anything (not run, nothing to look at, or not assessed) - a reviewer answers it.
+
+A link's silent side is shown with the choice but counts for nothing.
 
 The question's suggested risk follows wa-scan's rule for the default lens (its own rules are not
 public), spelled out in ``DEFAULT_RULE``; a custom lens's own ``riskRules`` are evaluated instead, in
