@@ -54,7 +54,7 @@ CHOICE_FINDINGS_SHOWN = 5
 CHECK_PASSES_SHOWN = 10
 # Failing and not-assessed findings listed per check, worst first; a large account's thousands of failing
 # users or buckets are counted beyond this (findings.csv has them all), so the page stays quick to open.
-CHECK_ATTENTION_SHOWN = 50
+CHECK_ATTENTION_SHOWN = 25
 # Of those, the rows a printed pack carries per check (the PDF is a document to read, not a database).
 CHECK_ROWS_PRINTED = 8
 # Each choice id of the AWS lens is the page name of its best practice in the framework's documentation.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from reports.tables import REGISTER_COLUMNS
 from tests.reports.browsing import Opened, needs_chromium
@@ -69,3 +72,30 @@ def test_demo_report_in_the_browser(browser: Any, demo_scan: tuple[dict, Path]) 
         assert view.problems() == []
     finally:
         view.close()
+
+
+# The printed pack is a document a client reads: the demo's stays within this many pages.
+DEMO_PRINT_PAGES = 40
+
+
+@needs_chromium
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_demo_pack_prints_to_at_most_40_pages(browser: Any, demo_scan: tuple[dict, Path], paper: str) -> None:
+    _, out = demo_scan
+    view = Opened(browser, out / "report.html")
+    try:
+        pdf = view.page.pdf(format=paper)
+    finally:
+        view.close()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 3 <= pages <= DEMO_PRINT_PAGES, pages
+
+
+def test_demo_pack_opens_with_the_summary_and_links_every_choice(demo_scan: tuple[dict, Path]) -> None:
+    doc, out = demo_scan
+    html = (out / "report.html").read_text()
+    assert html.index('id="summary-h"') < html.index('id="questions-h"') < html.index('id="findings-h"')
+    choices = {c["choice"] for s in doc["suggestions"] for c in s["choices"]}
+    linked = set(re.findall(r'href="https://docs\.aws\.amazon\.com/wellarchitected/latest/framework/(\w+)\.html"',
+                            html))
+    assert choices <= linked, sorted(choices - linked)[:5]
