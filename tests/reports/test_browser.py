@@ -126,3 +126,25 @@ def test_print_shows_every_detail(browser: Any, fixture_report: Path) -> None:
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     finally:
         view.close()
+
+
+def test_review_report_renders_cleanly_and_prints(browser: Any, tmp_path: Path) -> None:
+    from reports.record import build_record, render_record_html
+
+    decisions = {"identities": {"choices": {"sec_identities_unique": {"status": "selected"}},
+                                "note": "Keys go in March.", "reviewer": "dana",
+                                "decided_at": "2026-03-03T14:05:00Z", "source": "review"}}
+    path = tmp_path / "review-report.html"
+    path.write_text(render_record_html(build_record(sample_doc(), decisions)))
+    view = Opened(browser, path)
+    page = view.page
+    try:
+        assert page.locator("#record-pillars").is_visible()
+        row = page.locator("tr.differs", has_text="Use temporary credentials")
+        assert row.is_visible(), "a choice where the reviewer differs from the suggestion stands out"
+        assert page.locator("blockquote.note-text", has_text="Keys go in March.").is_visible()
+        assert view.problems() == [], "no blocked style, no script, no console error"
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF")
+    finally:
+        view.close()
