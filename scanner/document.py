@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from scanner.model import CheckMeta
 
 # 1.1: each ``checks`` entry carries the check's full metadata; a custom lens travels in ``lens``.
-SCHEMA_VERSION = "1.1"
+# 1.2: a scoped scan carries ``scope``: its rules and the resources it left out (see ``scope_problem``).
+SCHEMA_VERSION = "1.2"
 SCHEMA_MAJOR = int(SCHEMA_VERSION.partition(".")[0])
 # What any scan document has, whatever wrote it (older versions included).
 REQUIRED = ("account", "findings")
@@ -115,7 +116,7 @@ def parse_document(data: Any, source: str) -> dict[str, Any]:
 # What each part of a document must be, where it is present; ``True`` marks what a finding cannot lack.
 _TOP_FIELDS: dict[str, type | tuple[type, ...]] = {
     "account": str, "regions": list, "disabled_regions": list, "complete": bool, "partial": bool,
-    "started_at": str, "finished_at": str, "api_calls": dict, "scan_id": str,
+    "started_at": str, "finished_at": str, "api_calls": dict, "scan_id": str, "scope": (dict, type(None)),
 }
 _FINDING_FIELDS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "id": (str, True), "check": (str, True), "status": (str, True), "resource": (str, True),
@@ -144,6 +145,10 @@ def first_problem(data: dict[str, Any]) -> str | None:
             return f"findings[{n}].status: {_shown(finding['status'])} is not one of {', '.join(_STATUSES)}"
         if "severity" in finding and finding["severity"] not in SEVERITIES:
             return f"findings[{n}].severity: {_shown(finding['severity'])} is not one of {', '.join(SEVERITIES)}"
+    if isinstance(data.get("scope"), dict):
+        problem = scope_problem(data["scope"])
+        if problem:
+            return f"scope.{problem}"
     for n, entry in enumerate(data.get("checks") or []):
         if not isinstance(entry.get("id"), str):
             return f"checks[{n}].id: expected a string, got {_shown(entry.get('id'))}"
@@ -152,6 +157,33 @@ def first_problem(data: dict[str, Any]) -> str | None:
             return f"suggestions[{n}].question: expected a string, got {_shown(suggestion.get('question'))}"
         if "choices" in suggestion and not isinstance(suggestion["choices"], list):
             return f"suggestions[{n}].choices: expected a list, got {_shown(suggestion['choices'])}"
+    return None
+
+
+def scope_problem(scope: dict[str, Any]) -> str | None:
+    """What breaks the ``scope`` contract, or ``None``. A scoped scan carries::
+
+        "scope": {"rules": {"include_tags": ["app=shop"], "exclude_tags": [], "exclude_arns": []},
+                  "workload": "shop" | null, "source": "scope.yaml" | null,
+                  "excluded": {"resources": 2, "findings": 5,
+                               "list": [{"resource", "region", "reason", "checks", "findings"}, ...]},
+                  "unread": {"eu-west-1": "why its tags could not be read"}}
+    """
+    rules = scope.get("rules")
+    if not isinstance(rules, dict):
+        return f"rules: expected an object, got {_shown(rules)}"
+    for key in ("include_tags", "exclude_tags", "exclude_arns"):
+        value = rules.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return f"rules.{key}: expected a list of strings, got {_shown(value)}"
+    excluded = scope.get("excluded", {})
+    if not isinstance(excluded, dict) or not isinstance(excluded.get("list", []), list):
+        return f"excluded: expected an object with a list, got {_shown(excluded)}"
+    for n, entry in enumerate(excluded.get("list", [])):
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource"), str):
+            return f"excluded.list[{n}].resource: expected a string, got {_shown(entry)}"
+    if not isinstance(scope.get("unread", {}), dict):
+        return f"unread: expected an object, got {_shown(scope.get('unread'))}"
     return None
 
 

@@ -47,8 +47,9 @@ def iam_action(service: str, operation: str) -> str:
     return f"{_PREFIX.get(service, service)}:{operation}"
 
 
-# What every scan needs before any check runs: who am I, which regions are enabled.
-BASE_ACTIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
+# What every scan needs before any check runs: who am I, which regions are enabled, and the tags a
+# workload's scope (--include-tag, --exclude-tag, --scope) keeps or leaves resources out by.
+BASE_ACTIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions", "tag:GetResources")
 
 # What `wa-scan push` needs in the WA Tool, and nothing else (it never touches the scanned resources).
 PUSH_ACTIONS = (

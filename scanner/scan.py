@@ -21,6 +21,7 @@ from scanner.fsutil import atomic_write, check_writable_dir, write_json
 from scanner.model import CheckMeta, Severity
 from scanner.registry import discover
 from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
+from scanner.scope import Scope, apply_scope, read_tags, scope_summary
 from scanner.session import open_target
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -48,6 +49,7 @@ class ScanOptions:
     profile: str | None = None
     db: Path | None = None
     record: bool = True
+    scope: Scope | None = None  # the workload's scope (scanner.scope); None keeps every resource
 
 
 def parse_check_options(items: list[str], available: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -119,7 +121,12 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
     console.print(f"Scanning account [bold]{target.account}[/] as {target.caller_arn}: "
                   f"{len(chosen)} checks in {len(target.regions)} regions")
     with interrupts.stopping(target.collector.stop):
+        # Tags first, one bulk read per region, so the scan's call count includes them.
+        tags = (read_tags(target.collector, [*target.regions, target.home_region])
+                if opts.scope is not None and opts.scope.needs_tags else None)
         result = _run_with_progress(target, chosen, check_options, opts, console)
+    if opts.scope is not None:
+        result = apply_scope(result, opts.scope, tags, target.home_region)
     # What was gathered is kept whatever signal comes now: the files and the history row are written whole.
     with interrupts.writing():
         doc = build_document(result, opts)
@@ -248,6 +255,9 @@ def print_summary(console: Console, doc: dict[str, Any], result: ScanResult, wri
         risks = Counter(s.get("risk") for s in sugg)
         console.print(f"WA questions (all {len(sugg)} of the lens): "
                       + ", ".join(f"{n} {r}" for r, n in sorted(risks.items())))
+    scoped = scope_summary(doc.get("scope"))
+    if scoped:
+        console.print(f"Scope: {scoped}", highlight=False, markup=False)
     console.print(f"Results written to [bold]{written[0].parent}[/] ({', '.join(p.name for p in written)})")
     print_next_steps(console, written, recorded=bool(doc.get("scan_id")))
 

@@ -76,6 +76,17 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
                    help="attempts per AWS call with adaptive retries (default: 10)")
     p.add_argument("--no-plugins", action="store_true",
                    help="ignore checks from installed plugins (entry-point group wa_scan.checks)")
+    scope = p.add_argument_group(
+        "scope", "Keep only the workload's resources; account- and region-level settings always count, and "
+        "scan.json lists what was left out and why.")
+    scope.add_argument("--include-tag", action="append", default=[], metavar="KEY=VALUE",
+                       help="keep only resources carrying this tag (repeat: any of them)")
+    scope.add_argument("--exclude-tag", action="append", default=[], metavar="KEY=VALUE",
+                       help="leave out resources carrying this tag (repeatable)")
+    scope.add_argument("--exclude-arn", action="append", default=[], metavar="GLOB",
+                       help="leave out resources whose ARN matches GLOB, e.g. 'arn:aws:lambda:*:function:legacy-*'")
+    scope.add_argument("--scope", type=Path, metavar="FILE|WORKLOAD",
+                       help="the rules in a YAML scope file, or the workload whose scope the history remembers")
     add_db_option(p)
     p.add_argument("--no-history", action="store_true", help="do not record this scan in the history database")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
@@ -92,6 +103,10 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
         raise UsageError(f"--lens {args.lens}: no such file")
     if args.mapping is not None and not args.mapping.exists():
         raise UsageError(f"--mapping {args.mapping}: no such file or directory")
+    from scanner.scope import resolve_scope, scope_from_options
+
+    scope = resolve_scope(args.scope, scope_from_options(args.include_tag, args.exclude_tag, args.exclude_arn),
+                          args.db)
     available = discover(plugins=not args.no_plugins)
     if args.lens is not None or args.mapping is not None:
         # Fail before the scan, not after it: a bad lens or mapping costs nothing to find now.
@@ -116,6 +131,7 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
         profile=getattr(args, "profile", None),
         db=args.db,
         record=not args.no_history,
+        scope=scope,
     )
 
 
