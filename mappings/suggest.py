@@ -335,14 +335,21 @@ def _weight(checks: list[dict[str, Any]], ev: _Evidence, state: str) -> dict[str
             "severity": worst, "firm": firm, "text": text}
 
 
-_NOUNS = {"instance": "instance", "volume": "volume", "db": "database", "cluster": "database",
+_NOUNS = {"instance": "instance", "volume": "volume", "db": "database", "cluster": "cluster",
           "security-group": "security group", "user": "user", "role": "role", "policy": "policy",
           "table": "table", "function": "function", "file-system": "file system", "listener": "listener",
           "loadbalancer": "load balancer", "app": "application", "stack": "stack", "source-server": "source server",
           "secret": "secret", "autoScalingGroup": "Auto Scaling group", "backup-plan": "backup plan",
           "budget": "budget", "anomalymonitor": "anomaly monitor", "trail": "trail", "alarm": "alarm",
           "elastic-ip": "Elastic IP", "repository": "repository", "experiment-template": "experiment template",
-          "key": "key", "hostedzone": "hosted zone", "vpc": "VPC", "root": "account", "detector": "region"}
+          "key": "key", "hostedzone": "hosted zone", "vpc": "VPC", "root": "account", "detector": "region",
+          "log-group": "log group", "certificate": "certificate", "distribution": "distribution",
+          "canary": "canary", "project": "project", "subnet": "subnet", "natgateway": "NAT gateway",
+          "transit-gateway": "transit gateway", "vpn-connection": "VPN connection", "service": "service",
+          "deploymentgroup": "deployment group", "response-plan": "response plan", "document": "document",
+          "backup-vault": "backup vault", "recovery-point": "recovery point", "pipeline": "pipeline"}
+# Where one resource type word means different things in different services.
+_SERVICE_NOUNS = {("rds", "cluster"): "database", ("elasticache", "cluster"): "cache cluster"}
 
 
 def _kind(arn: str) -> str:
@@ -358,7 +365,9 @@ def _kind(arn: str) -> str:
     if "/stages/" in resource:
         return "stage"
     head = resource.split("/", 1)[0].split(":", 1)[0]
-    return _NOUNS.get(head, "resource")
+    if service == "sqs" and head and region:
+        return "queue"
+    return _SERVICE_NOUNS.get((service, head)) or _NOUNS.get(head, "resource")
 
 
 def _union(sets: list[frozenset[str]]) -> frozenset[str]:

@@ -193,3 +193,22 @@ def test_demo_plan_puts_the_critical_failures_first_and_shows_effort(demo_scan):
     assert all(i["score"] > 0 for i in plan if i["clears"])  # a fix that clears nothing (silent fails) scores 0
     assert plan == sorted(plan, key=lambda i: -i["score"])
     assert doc["improvement_bundles"] and all(b["checks"] for b in doc["improvement_bundles"])
+
+
+@pytest.mark.parametrize("arn,kind", [
+    ("arn:aws:s3:::payments-data", "bucket"),
+    ("arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/f1", "log group"),
+    ("arn:aws:rds:eu-west-1:123456789012:cluster:orders", "database"),
+    ("arn:aws:ecs:eu-west-1:123456789012:cluster/web", "cluster"),
+    ("arn:aws:ec2:eu-west-1:123456789012:security-group/sg-1", "security group"),
+    ("arn:aws:guardduty:eu-west-1:123456789012:account", "region"),
+    ("arn:aws:iam::123456789012:root", "account"),
+    ("arn:aws:sqs:eu-west-1:123456789012:orders", "queue"),
+    ("arn:aws:apigateway:eu-west-1::/restapis/a1/stages/prod", "stage"),
+    ("not-an-arn", "resource"),
+])
+def test_weights_name_the_kind_of_resource(arn, kind):
+    from mappings.suggest import _kind
+
+    assert _kind(arn) == kind
+
