@@ -43,7 +43,7 @@ FINDING_TYPES = sorted({t for types in WATCHES.values() for t in types})
 )
 def access_analyzer_findings(ctx: CheckContext) -> Iterator[Finding]:
     """Fails per resource with an active finding, a pass per watched type with none."""
-    analyzers = [a for a in ctx.call("accessanalyzer", "ListAnalyzers").get("analyzers", [])
+    analyzers = [a for a in ctx.call("accessanalyzer", "ListAnalyzers", required=("analyzers",)).get("analyzers", [])
                  if a.get("status") == "ACTIVE" and a.get("type") in WATCHES]
     if not analyzers:
         yield service_off(ctx, f"IAM Access Analyzer has no active analyzer in {ctx.region}",

@@ -97,7 +97,7 @@ def _clusters_by_id(ctx: CheckContext, need_tags: bool) -> dict[str, tuple[str, 
     if not need_tags:
         return {}
     return {c["DBClusterIdentifier"]: (c["DBClusterArn"], _tags(c.get("TagList")))
-            for c in ctx.call("rds", "DescribeDBClusters").get("DBClusters", [])}
+            for c in ctx.call("rds", "DescribeDBClusters", required=("DBClusters",)).get("DBClusters", [])}
 
 
 def _data_stores(ctx: CheckContext, need_tags: bool) -> Iterator[Store | tuple[str, NotAssessed]]:

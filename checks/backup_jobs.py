@@ -17,7 +17,7 @@ FINISHED = ("COMPLETED", *FAILED_STATES)
 
 def protected_resources(ctx: CheckContext) -> list[dict[str, Any]]:
     """Every resource with at least one recovery point in the region's vaults, with its last backup time."""
-    return ctx.call("backup", "ListProtectedResources").get("Results", [])
+    return ctx.call("backup", "ListProtectedResources", required=("Results",)).get("Results", [])
 
 
 @check(
@@ -77,7 +77,8 @@ def recovery_points_recent(ctx: CheckContext) -> Iterator[Finding]:
 def jobs_succeeding(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per resource that had a backup job in the window."""
     days = int(ctx.option("days"))
-    jobs = ctx.call("backup", "ListBackupJobs", ByCreatedAfter=window_start(days)).get("BackupJobs", [])
+    jobs = ctx.call("backup", "ListBackupJobs", ByCreatedAfter=window_start(days),
+                    required=("BackupJobs",)).get("BackupJobs", [])
     latest: dict[str, dict[str, Any]] = {}
     for job in jobs:
         arn = job.get("ResourceArn")

@@ -17,7 +17,7 @@ PROTECTED_ACTIONS = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLi
 
 def vaults_in_use(ctx: CheckContext) -> list[dict[str, Any]]:
     """The region's backup vaults that hold at least one recovery point (empty vaults protect nothing)."""
-    listed = ctx.call("backup", "ListBackupVaults").get("BackupVaultList", [])
+    listed = ctx.call("backup", "ListBackupVaults", required=("BackupVaultList",)).get("BackupVaultList", [])
     return [v for v in listed if v.get("NumberOfRecoveryPoints", 0) > 0]
 
 

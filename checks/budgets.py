@@ -25,7 +25,8 @@ from scanner.api import CheckContext, Finding, check
 )
 def budget_exists(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per budget (does it alert someone?), or one account-level failure when there is none."""
-    answer = ctx.call("budgets", "DescribeBudgets", AccountId=ctx.account, absent=("NotFoundException",))
+    answer = ctx.call("budgets", "DescribeBudgets", AccountId=ctx.account, absent=("NotFoundException",),
+                      required=("Budgets",))
     budgets = (answer or {}).get("Budgets", [])
     if not budgets:
         yield ctx.failed(ctx.account_resource(), "The account has no AWS Budgets budget", {"budgets": 0})

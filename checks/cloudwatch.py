@@ -14,7 +14,8 @@ _RULE_REF = re.compile(r"\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*\"?([^\")]+?)\"?\s
 
 def alarms(ctx: CheckContext) -> list[dict[str, Any]]:
     """Metric and composite alarms of the region, each with ``kind`` set."""
-    answer = ctx.call("cloudwatch", "DescribeAlarms", AlarmTypes=["CompositeAlarm", "MetricAlarm"])
+    answer = ctx.call("cloudwatch", "DescribeAlarms", AlarmTypes=["CompositeAlarm", "MetricAlarm"],
+                      required=("MetricAlarms",))
     return ([{**a, "kind": "metric"} for a in answer.get("MetricAlarms", [])]
             + [{**a, "kind": "composite"} for a in answer.get("CompositeAlarms", [])])
 

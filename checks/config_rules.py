@@ -118,17 +118,19 @@ def _packs(ctx: CheckContext, rules: list[dict[str, Any]]) -> dict[str, str]:
 )
 def rule_results(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per (managed rule, resource); one not-assessed finding when Config does not record."""
-    recorders = ctx.call("config", "DescribeConfigurationRecorderStatus").get("ConfigurationRecordersStatus", [])
+    recorders = ctx.call("config", "DescribeConfigurationRecorderStatus",
+                         required=("ConfigurationRecordersStatus",)).get("ConfigurationRecordersStatus", [])
     if not any(r.get("recording") for r in recorders):
         yield service_off(ctx, f"AWS Config is not recording in {ctx.region}",
                           "config:DescribeConfigurationRecorderStatus")
         return
-    rules = [r for r in ctx.call("config", "DescribeConfigRules").get("ConfigRules", [])
+    rules = [r for r in ctx.call("config", "DescribeConfigRules", required=("ConfigRules",)).get("ConfigRules", [])
              if _identifier(r) in RULES and r.get("ConfigRuleState", "ACTIVE") == "ACTIVE"]
     if not rules:
         return
     compliance = {c.get("ConfigRuleName"): (c.get("Compliance") or {}).get("ComplianceType")
-                  for c in ctx.call("config", "DescribeComplianceByConfigRule").get("ComplianceByConfigRules", [])}
+                  for c in ctx.call("config", "DescribeComplianceByConfigRule",
+                                    required=("ComplianceByConfigRules",)).get("ComplianceByConfigRules", [])}
     evaluated = [r for r in rules if compliance.get(r["ConfigRuleName"]) in _STATUS]
 
     def details(rule: dict[str, Any]) -> list[dict[str, Any]] | NotAssessed:

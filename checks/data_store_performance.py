@@ -85,7 +85,7 @@ def storage_autoscaling(ctx: CheckContext) -> Iterator[Finding]:
 def caches_in_use(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per region with databases."""
     databases = len(_databases(ctx))
-    tables = len(ctx.call("dynamodb", "ListTables").get("TableNames", []))
+    tables = len(ctx.call("dynamodb", "ListTables", required=("TableNames",)).get("TableNames", []))
     if not databases and not tables:
         return
     caches = ctx.call("elasticache", "DescribeCacheClusters", required=("CacheClusters",))["CacheClusters"]

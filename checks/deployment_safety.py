@@ -14,7 +14,7 @@ _GONE = ("DELETE_COMPLETE",)
 
 def deployment_groups(ctx: CheckContext) -> list[dict[str, Any] | tuple[str, NotAssessed]]:
     """Every CodeDeploy deployment group of the region (GetDeploymentGroup per group, concurrently)."""
-    apps = ctx.call("codedeploy", "ListApplications").get("applications", [])
+    apps = ctx.call("codedeploy", "ListApplications", required=("applications",)).get("applications", [])
     pairs = [(app, group) for app in apps
              for group in ctx.call("codedeploy", "ListDeploymentGroups", applicationName=app).get("deploymentGroups",
                                                                                                    [])]
@@ -116,8 +116,10 @@ def gradual_deployments(ctx: CheckContext) -> Iterator[Finding]:
 )
 def deployment_circuit_breaker(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per ECS service."""
-    batches = [(cluster, arns[i:i + 10]) for cluster in ctx.call("ecs", "ListClusters").get("clusterArns", [])
-               if (arns := ctx.call("ecs", "ListServices", cluster=cluster).get("serviceArns", []))
+    batches = [(cluster, arns[i:i + 10]) for cluster in ctx.call("ecs", "ListClusters",
+                                                                 required=("clusterArns",)).get("clusterArns", [])
+               if (arns := ctx.call("ecs", "ListServices", cluster=cluster,
+                                    required=("serviceArns",)).get("serviceArns", []))
                for i in range(0, len(arns), 10)]
     answers = ctx.map(lambda b: ctx.call("ecs", "DescribeServices", cluster=b[0], services=b[1]), batches)
     for service in (s for answer in answers for s in answer.get("services", [])):
@@ -182,7 +184,7 @@ def rollback_triggers(ctx: CheckContext) -> Iterator[Finding]:
 )
 def tests_before_deploy(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per pipeline."""
-    names = [p["name"] for p in ctx.call("codepipeline", "ListPipelines").get("pipelines", [])]
+    names = [p["name"] for p in ctx.call("codepipeline", "ListPipelines", required=("pipelines",)).get("pipelines", [])]
 
     def one(name: str) -> Finding:
         try:

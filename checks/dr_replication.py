@@ -24,7 +24,8 @@ def copies_away(ctx: CheckContext, days: int) -> dict[str, list[str]]:
 
     One ListCopyJobs read per region serves both data-store checks (same parameters, one collector read).
     """
-    jobs = ctx.call("backup", "ListCopyJobs", ByCreatedAfter=window_start(days)).get("CopyJobs", [])
+    jobs = ctx.call("backup", "ListCopyJobs", ByCreatedAfter=window_start(days),
+                    required=("CopyJobs",)).get("CopyJobs", [])
     out: dict[str, list[str]] = {}
     for job in jobs:
         dest = job.get("DestinationBackupVaultArn", "")
@@ -82,11 +83,11 @@ def rds_replicated(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per cluster and per stand-alone instance."""
     days = int(ctx.option("days"))
     instances = ctx.call("rds", "DescribeDBInstances", required=("DBInstances",)).get("DBInstances", [])
-    clusters = ctx.call("rds", "DescribeDBClusters").get("DBClusters", [])
+    clusters = ctx.call("rds", "DescribeDBClusters", required=("DBClusters",)).get("DBClusters", [])
     if not instances and not clusters:
         return
     global_members: dict[str, str] = {}
-    for g in ctx.call("rds", "DescribeGlobalClusters").get("GlobalClusters", []):
+    for g in ctx.call("rds", "DescribeGlobalClusters", required=("GlobalClusters",)).get("GlobalClusters", []):
         members = g.get("GlobalClusterMembers", [])
         if len({_region_of(m.get("DBClusterArn", "")) for m in members}) > 1:
             for m in members:
@@ -134,14 +135,15 @@ def rds_replicated(ctx: CheckContext) -> Iterator[Finding]:
 def dynamodb_replicated(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per table."""
     days = int(ctx.option("days"))
-    tables = ctx.call("dynamodb", "ListTables").get("TableNames", [])
+    tables = ctx.call("dynamodb", "ListTables", required=("TableNames",)).get("TableNames", [])
     if not tables:
         return
     # Global tables of version 2017.11.29 are listed here; newer ones show their replicas in DescribeTable.
     try:
         legacy: dict[str, list[str]] | NotAssessed = {
             g["GlobalTableName"]: [r.get("RegionName") for r in g.get("ReplicationGroup", [])]
-            for g in ctx.call("dynamodb", "ListGlobalTables", RegionName=ctx.region).get("GlobalTables", [])}
+            for g in ctx.call("dynamodb", "ListGlobalTables", RegionName=ctx.region,
+                              required=("GlobalTables",)).get("GlobalTables", [])}
     except NotAssessed as exc:
         legacy = exc  # only matters for a table that shows no other copy
     copies = _copies_or_error(ctx, days)

@@ -27,7 +27,8 @@ def http2_enabled(ctx: CheckContext) -> Iterator[Finding]:
     def one(lb: dict[str, Any]) -> Finding:
         arn, name = lb["LoadBalancerArn"], lb["LoadBalancerName"]
         try:
-            attributes = ctx.call("elbv2", "DescribeLoadBalancerAttributes", LoadBalancerArn=arn).get("Attributes", [])
+            attributes = ctx.call("elbv2", "DescribeLoadBalancerAttributes", LoadBalancerArn=arn,
+                                  required=("Attributes",)).get("Attributes", [])
         except NotAssessed as exc:
             return ctx.not_assessed(arn, exc)
         values = {a["Key"]: a.get("Value") for a in attributes}
@@ -54,7 +55,8 @@ def http2_enabled(ctx: CheckContext) -> Iterator[Finding]:
 )
 def modern_http(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per enabled distribution."""
-    listing = ctx.call("cloudfront", "ListDistributions", region="us-east-1").get("DistributionList", {})
+    listing = ctx.call("cloudfront", "ListDistributions", region="us-east-1",
+                       required=("DistributionList.Quantity",)).get("DistributionList", {})
     for dist in listing.get("Items", []) or []:
         if not dist.get("Enabled", True):
             continue

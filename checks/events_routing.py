@@ -40,12 +40,13 @@ def _accepts(sources: set[str], wanted: tuple[str, ...]) -> list[str]:
 def routed_rules(ctx: CheckContext, wanted: tuple[str, ...]) -> list[dict[str, Any]]:
     """Enabled default-bus rules in every scanned region that accept one of ``wanted``, with their targets."""
     matching = [(region, rule, hit) for region in ctx.regions
-                for rule in ctx.call("events", "ListRules", region=region).get("Rules", [])
+                for rule in ctx.call("events", "ListRules", region=region, required=("Rules",)).get("Rules", [])
                 if rule.get("State") == "ENABLED" and (hit := _accepts(_sources(rule.get("EventPattern")), wanted))]
 
     def describe(item: tuple[str, dict[str, Any], list[str]]) -> dict[str, Any]:
         region, rule, hit = item
-        targets = ctx.call("events", "ListTargetsByRule", region=region, Rule=rule["Name"]).get("Targets", [])
+        targets = ctx.call("events", "ListTargetsByRule", region=region, Rule=rule["Name"],
+                           required=("Targets",)).get("Targets", [])
         return {"region": region, "rule": rule["Name"], "sources": hit, "targets": [t.get("Arn") for t in targets]}
 
     return ctx.map(describe, matching)

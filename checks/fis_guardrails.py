@@ -42,4 +42,5 @@ def templates_stop_on_alarm(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.failed(arn, f"FIS template {tid} has no stop condition on an alarm: an experiment runs to the "
                           "end whatever it does to the workload", observed)
 
-    yield from ctx.map(one, ctx.call("fis", "ListExperimentTemplates").get("experimentTemplates", []))
+    yield from ctx.map(one, ctx.call("fis", "ListExperimentTemplates",
+                                     required=("experimentTemplates",)).get("experimentTemplates", []))

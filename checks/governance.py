@@ -40,9 +40,9 @@ def multi_account_structure(ctx: CheckContext) -> Iterator[Finding]:
                          "only visible from the management account)", observed | {"member": True})
         return
     try:
-        accounts = [a for a in ctx.call("organizations", "ListAccounts").get("Accounts", [])
+        accounts = [a for a in ctx.call("organizations", "ListAccounts", required=("Accounts",)).get("Accounts", [])
                     if a.get("Status", "ACTIVE") == "ACTIVE"]
-        roots = ctx.call("organizations", "ListRoots").get("Roots", [])
+        roots = ctx.call("organizations", "ListRoots", required=("Roots",)).get("Roots", [])
         units = [u for r in roots for u in ctx.call("organizations", "ListOrganizationalUnitsForParent",
                                                     ParentId=r["Id"]).get("OrganizationalUnits", [])]
     except NotAssessed as exc:

@@ -64,7 +64,7 @@ def usage_headroom(ctx: CheckContext) -> Iterator[Finding]:
     def read(spec: tuple[str, str]) -> dict[str, Any] | NotAssessed | None:
         try:
             answer = ctx.call("service-quotas", "GetServiceQuota", ServiceCode=spec[0], QuotaCode=spec[1],
-                              absent=("NoSuchResourceException",))
+                              absent=("NoSuchResourceException",), required=("Quota",))
         except NotAssessed as exc:
             return exc
         return (answer or {}).get("Quota")
@@ -80,6 +80,7 @@ def usage_headroom(ctx: CheckContext) -> Iterator[Finding]:
     end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     try:
         results = ctx.call("cloudwatch", "GetMetricData", StartTime=window_start(1), EndTime=end,
+                           required=("MetricDataResults",),
                            MetricDataQueries=[_query(i, q["UsageMetric"]) for i, q in enumerate(quotas)])
     except NotAssessed as exc:
         for quota in quotas:
@@ -136,7 +137,8 @@ def _watches_quota(alarm: dict[str, Any]) -> bool:
 def usage_alarmed(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per region."""
     # Same parameters as cloudwatch.alarms_have_actions, so the scan reads the alarms once per region.
-    answer = ctx.call("cloudwatch", "DescribeAlarms", AlarmTypes=["CompositeAlarm", "MetricAlarm"])
+    answer = ctx.call("cloudwatch", "DescribeAlarms", AlarmTypes=["CompositeAlarm", "MetricAlarm"],
+                      required=("MetricAlarms",))
     alarms = [a for a in answer.get("MetricAlarms", []) if _watches_quota(a)]
     acting = [a["AlarmName"] for a in alarms if a.get("AlarmActions")]
     observed = {"quota_alarms": [a["AlarmName"] for a in alarms], "with_actions": acting}

@@ -13,7 +13,8 @@ def apps(ctx: CheckContext) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     token: str | None = None
     while True:
-        page = ctx.call("resiliencehub", "ListApps", **({"nextToken": token} if token else {}))
+        page = ctx.call("resiliencehub", "ListApps", required=("appSummaries",),
+                        **({"nextToken": token} if token else {}))
         out.extend(page.get("appSummaries", []))
         token = page.get("nextToken")
         if not token:

@@ -32,7 +32,8 @@ def restore_tested(ctx: CheckContext) -> Iterator[Finding]:
     days = int(ctx.option("days"))
     since = window_start(days)
     now = datetime.now(UTC)
-    plans = ctx.call("backup", "ListRestoreTestingPlans").get("RestoreTestingPlans", [])
+    plans = ctx.call("backup", "ListRestoreTestingPlans",
+                     required=("RestoreTestingPlans",)).get("RestoreTestingPlans", [])
     for plan in plans:
         arn, name = plan["RestoreTestingPlanArn"], plan.get("RestoreTestingPlanName", plan["RestoreTestingPlanArn"])
         last = as_datetime(plan.get("LastExecutionTime"))
@@ -52,7 +53,7 @@ def restore_tested(ctx: CheckContext) -> Iterator[Finding]:
         return
     if not protected:
         return  # nothing is backed up here, so there is nothing to restore
-    jobs = ctx.call("backup", "ListRestoreJobs", ByCreatedAfter=since).get("RestoreJobs", [])
+    jobs = ctx.call("backup", "ListRestoreJobs", ByCreatedAfter=since, required=("RestoreJobs",)).get("RestoreJobs", [])
     completed = [j for j in jobs if j.get("Status") == "COMPLETED" and j.get("ValidationStatus") != "FAILED"]
     failed_validation = [j for j in jobs if j.get("ValidationStatus") == "FAILED"]
     by_type: dict[str, int] = {}

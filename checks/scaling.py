@@ -108,7 +108,7 @@ def capacity_in_every_zone(ctx: CheckContext) -> Iterator[Finding]:
 )
 def capacity_scales(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per table."""
-    tables = ctx.call("dynamodb", "ListTables").get("TableNames", [])
+    tables = ctx.call("dynamodb", "ListTables", required=("TableNames",)).get("TableNames", [])
     if not tables:
         return
     try:

@@ -105,7 +105,7 @@ def _read(ctx: CheckContext) -> list[dict[str, Any]]:
         chunks = [known[i:i + _PER_FILTER] for i in range(0, len(known), _PER_FILTER)]
     found = [f for chunk in chunks
              for f in ctx.call("securityhub", "GetFindings", Filters=_filters(ctx, chunk),
-                               MaxResults=100).get("Findings", [])]
+                               MaxResults=100, required=("Findings",)).get("Findings", [])]
     return found if ctx.option("all_controls") else [f for f in found if control_id(f) in CONTROLS]
 
 

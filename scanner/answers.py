@@ -88,10 +88,10 @@ def check_raw(operation: OperationModel, response: dict[str, Any]) -> None:
             raise DamagedAnswer("the answer is not an XML document")
         tag = root.group(1).decode(errors="replace").rsplit(":", 1)[-1]
         if not tag.endswith("Response"):
-            raise DamagedAnswer(f"the answer is a <{tag[:40]}> document, not <{operation.name}Response>")
+            raise DamagedAnswer(f"the answer is a {tag[:40]} document, not {operation.name}Response")
         wrapper = shape.serialization.get("resultWrapper") if shape is not None else None
         if wrapper and not re.search(rb"<(?:[\w.-]+:)?" + re.escape(wrapper.encode()) + rb"[\s/>]", bytes(body)):
-            raise DamagedAnswer(f"the answer has no <{wrapper}> (an empty document)")
+            raise DamagedAnswer(f"the answer has no {wrapper} element (an empty document)")
 
 
 def _check_json(operation: OperationModel, body: bytes | bytearray, members: dict[str, Shape]) -> None:

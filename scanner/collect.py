@@ -54,6 +54,7 @@ class _Slot:
     value: Any = None
     error: BaseException | None = None
     collected_at: str = ""
+    verified: tuple[str, ...] = ()  # the members every page of ``value`` was seen to have
 
 
 class Collector:
@@ -91,6 +92,8 @@ class Collector:
         self._io_threads: set[int] = set()
         # Set by ``stop()``: no new call starts and a pause before asking again ends at once.
         self._stopping = threading.Event()
+        # The members the read this thread is making must have (see ``call``'s ``required``).
+        self._required = threading.local()
         # Throttling is retried patiently, a failing endpoint briefly, nothing once stopping (scanner.retry_budget).
         self.retry_budget = RetryBudget(max_attempts, stopping=self._stopping)
 
@@ -106,6 +109,7 @@ class Collector:
                 found = self.session.client(service, region_name=region, config=self._config)
                 # Last, so a fault or stub registered on the session is judged like a real answer.
                 found.meta.events.register_last("before-parse", _judge_raw_answer, unique_id="wa-scan-answer")
+                found.meta.events.register_last("after-call", self._judge_whole, unique_id="wa-scan-whole")
                 # Once the scan is stopping, botocore's own retries end too (False: do not retry).
                 found.meta.events.register_first("needs-retry", self._retry_unless_stopping,
                                                  unique_id="wa-scan-stop")
@@ -154,10 +158,11 @@ class Collector:
         """Like ``call``, and also when the answer was collected."""
         need = tuple(required)
         key = ("call", service, region, operation, json.dumps(params, sort_keys=True, default=str))
-        slot = self._slot(key, lambda: self._fetch(service, operation, region, params, need))
-        if slot.error is None and need and missing(slot.value, need):
+        slot = self._slot(key, lambda: self._fetch(service, operation, region, params, need), need)
+        if slot.error is None and need and not set(need) <= set(slot.verified) and missing(slot.value, need):
             # Cached by a reader that asked less of it: ask again, this time for the whole answer.
-            slot = self._slot((*key, "required", *need), lambda: self._fetch(service, operation, region, params, need))
+            slot = self._slot((*key, "required", *need), lambda: self._fetch(service, operation, region, params, need),
+                              need)
         if slot.error is not None:
             err = slot.error
             if isinstance(err, ClientError) and err.response.get("Error", {}).get("Code") in set(absent):
@@ -199,7 +204,7 @@ class Collector:
             raise slot.error
         return slot.value
 
-    def _slot(self, key: tuple[str, ...], produce: Callable[[], Any]) -> _Slot:
+    def _slot(self, key: tuple[str, ...], produce: Callable[[], Any], verified: tuple[str, ...] = ()) -> _Slot:
         with self._lock:
             slot = self._slots.get(key)
             owner = slot is None
@@ -211,6 +216,7 @@ class Collector:
             return slot
         try:
             slot.value = produce()
+            slot.verified = verified
         except Exception as exc:  # kept and re-raised to every reader, classified per reader
             slot.error = exc
         finally:
@@ -222,6 +228,16 @@ class Collector:
     def retry_wait_s(self) -> float:
         """Seconds the scan's reads have spent in retry backoff so far."""
         return self.retry_budget.wait_s
+
+    def _judge_whole(self, http_response: Any = None, parsed: Any = None, **_: Any) -> None:
+        """botocore ``after-call`` hook: a page without a member its reader requires is damaged."""
+        need = getattr(self._required, "need", ())
+        if not need or http_response is None or getattr(http_response, "status_code", 200) >= 300:
+            return
+        absent_member = missing(parsed, need)
+        if absent_member:
+            raise DamagedAnswer(f"the answer has no {absent_member}, so an empty answer cannot be told from a "
+                                "damaged one")
 
     def _retry_unless_stopping(self, **_: Any) -> bool | None:
         return False if self._stopping.is_set() else None
@@ -242,17 +258,17 @@ class Collector:
             if self._stopping.is_set():
                 raise NotAssessed(Reason.INTERRUPTED, "the scan was interrupted before this read",
                                   operation=f"{service}:{operation}")
+            # Each page is held to ``required`` as it arrives (``_judge_whole``): merging pages drops members.
+            self._required.need = required
             try:
                 result = self._fetch_once(service, operation, region, params)
                 check_parsed(self.client(service, region).meta.service_model.operation_model(operation), result)
-                absent_member = missing(result, required)
-                if absent_member:
-                    raise DamagedAnswer(f"the answer has no {absent_member}, so an empty answer cannot be "
-                                        "told from a damaged one")
                 return result
             except DAMAGE_ERRORS:
                 if attempt >= DAMAGED_ATTEMPTS or self._stopping.is_set():
                     raise
+            finally:
+                self._required.need = ()
             # Sleep on the stop event, so an interrupt does not wait for the pause to end.
             self._stopping.wait(DAMAGED_PAUSE * attempt)
             attempt += 1

@@ -82,7 +82,8 @@ def _key(f: Finding) -> tuple[str, str, str]:
 
 def compare(clean: ScanResult, faulted: ScanResult) -> dict[str, list]:
     """What the faulted scan concluded differently: flips from fail to pass, failing resources that
-    vanished without a not_assessed for them or for their check in their region."""
+    vanished without a not_assessed for them or for their check in their region (or for the whole of a
+    global check)."""
     after = {_key(f): f.status.value for f in faulted.findings}
     unassessed = {(f.check, f.region) for f in faulted.findings if f.status.value == "not_assessed"}
     flips, vanished = [], []
@@ -92,7 +93,7 @@ def compare(clean: ScanResult, faulted: ScanResult) -> dict[str, list]:
         now = after.get(_key(f))
         if now == "pass":
             flips.append(_key(f))
-        elif now is None and (f.check, f.region) not in unassessed:
+        elif now is None and not {(f.check, f.region), (f.check, "global")} & unassessed:
             vanished.append(_key(f))
     return {"flips": flips, "vanished": vanished}
 
