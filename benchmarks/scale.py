@@ -69,7 +69,8 @@ def seed(session: Any, demo: Any, size: dict[str, int], regions: list[str], pref
         s3 = session.client("s3", region_name=region)
         extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         for i in range(count):
-            s3.create_bucket(Bucket=f"{prefix}-{region}-{i:05d}", **extra)
+            # As AWS creates a bucket since April 2023: ACLs disabled (moto does not apply that default itself).
+            s3.create_bucket(Bucket=f"{prefix}-{region}-{i:05d}", ObjectOwnership="BucketOwnerEnforced", **extra)
     for region, count in zip(regions, _split(size["instances"], len(regions)), strict=True):
         if not count:
             continue

@@ -22,7 +22,11 @@ def buckets(ctx: CheckContext) -> list[dict[str, Any]]:
 
 
 def _locate_all(ctx: CheckContext) -> list[dict[str, Any]]:
-    listed = ctx.call("s3", "ListBuckets", region=ctx.api_region, required=("Buckets",)).get("Buckets", [])
+    # AWS includes each bucket's BucketRegion only when the request has a parameter (S3 API reference,
+    # ListBuckets, read December 2026): MaxBuckets at its largest page (10,000), so no bucket needs a
+    # GetBucketLocation of its own where AWS answers with the region.
+    listed = ctx.call("s3", "ListBuckets", region=ctx.api_region, MaxBuckets=10000,
+                      required=("Buckets",)).get("Buckets", [])
 
     def locate(bucket: dict[str, Any]) -> dict[str, Any]:
         name = bucket["Name"]
@@ -91,10 +95,34 @@ def bucket_policy(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, Any] |
 
 
 def bucket_tags(ctx: CheckContext, bucket: dict[str, Any]) -> dict[str, str]:
-    """A bucket's tags (empty when it has none)."""
+    """A bucket's tags (empty when it has none).
+
+    Read in bulk where possible: the Resource Groups Tagging API's GetResources in the bucket's region lists
+    every tagged (or once tagged) bucket with its tags, so a bucket it does not list has none. It is the read
+    tagging.owner_and_cost_centre makes too, so the answer is shared. A bucket in a region the scan does not
+    cover, or a GetResources that cannot be read (denied, damaged), falls back to GetBucketTagging.
+    """
+    if bucket["Region"] in ctx.regions:
+        try:
+            return _tagged_buckets(ctx, bucket["Region"]).get(bucket["Arn"], {})
+        except NotAssessed:
+            pass
     answer = ctx.call("s3", "GetBucketTagging", region=bucket["Region"], Bucket=bucket["Name"],
                       absent=("NoSuchTagSet",), required=("TagSet",))
     return {t["Key"]: t["Value"] for t in (answer or {}).get("TagSet", [])}
+
+
+def _tagged_buckets(ctx: CheckContext, region: str) -> dict[str, dict[str, str]]:
+    """ARN -> tags of the buckets GetResources lists in ``region`` (built once per region and scan)."""
+
+    def build() -> dict[str, dict[str, str]]:
+        # 100 per page is the API's largest page; the parameters match the owner-tag check's read.
+        items = ctx.call("resourcegroupstaggingapi", "GetResources", region=region, ResourcesPerPage=100,
+                         required=("ResourceTagMappingList",))["ResourceTagMappingList"]
+        return {i["ResourceARN"]: {t["Key"]: t["Value"] for t in i.get("Tags") or []}
+                for i in items if i.get("ResourceARN", "").split(":")[2:3] == ["s3"] and "/" not in i["ResourceARN"]}
+
+    return ctx.memo(f"s3.tagged_buckets.{region}", build, sources=("resourcegroupstaggingapi:GetResources",))
 
 
 def bucket_encryption_rules(ctx: CheckContext, bucket: dict[str, Any]) -> list[dict[str, Any]] | None:

@@ -134,6 +134,36 @@ def bucket_not_public(ctx: CheckContext) -> Iterator[Finding]:
     yield from ctx.map(one, buckets(ctx))
 
 
+def _policy_is_public(ctx: CheckContext, bucket: dict, sources: list[str]) -> bool:
+    """Whether the bucket policy lets everyone in, by S3's own verdict (GetBucketPolicyStatus IsPublic).
+
+    The policy document is read first: s3.tls_required reads it anyway (the answer is shared), and a
+    bucket without a policy cannot be public through one, so S3's verdict is asked only for a bucket that has
+    a policy. Where the endpoint answers without the verdict, the document is judged by AWS's rule.
+    """
+    name, region = bucket["Name"], bucket["Region"]
+    try:
+        policy = ctx.call("s3", "GetBucketPolicy", region=region, Bucket=name, absent=("NoSuchBucketPolicy",),
+                          required=("Policy",))
+        sources.append("s3:GetBucketPolicy")
+        if policy is None:
+            return False
+    except NotAssessed:
+        policy = None  # unknown: S3's verdict alone decides, as it would have without the document
+    status = ctx.call("s3", "GetBucketPolicyStatus", region=region, Bucket=name, absent=("NoSuchBucketPolicy",))
+    sources.append("s3:GetBucketPolicyStatus")
+    policy_status = (status or {}).get("PolicyStatus", {})
+    if status is None or "IsPublic" in policy_status:
+        return bool(policy_status.get("IsPublic"))
+    # Some endpoints answer without the verdict; judge the policy document itself (raises when unreadable).
+    if policy is None:
+        policy = ctx.call("s3", "GetBucketPolicy", region=region, Bucket=name, absent=("NoSuchBucketPolicy",),
+                          required=("Policy",))
+        if "s3:GetBucketPolicy" not in sources:
+            sources.append("s3:GetBucketPolicy")
+    return policy_allows_everyone((policy or {}).get("Policy", "{}"))
+
+
 def _assess(ctx: CheckContext, bucket: dict, account_bpa: dict[str, bool]) -> Finding:
     name, region = bucket["Name"], bucket["Region"]
     bucket_bpa = bucket_public_access_block(ctx, bucket)
@@ -154,20 +184,7 @@ def _assess(ctx: CheckContext, bucket: dict, account_bpa: dict[str, bool]) -> Fi
             who = PUBLIC_GRANTEES.get(grant.get("Grantee", {}).get("URI", ""))
             if who:
                 public_grants.append(f"{who}:{grant.get('Permission')}")
-    policy_public = False
-    if not restrict_policy:
-        status = ctx.call("s3", "GetBucketPolicyStatus", region=region, Bucket=name,
-                          absent=("NoSuchBucketPolicy",))
-        sources.append("s3:GetBucketPolicyStatus")
-        policy_status = (status or {}).get("PolicyStatus", {})
-        if status is not None and "IsPublic" not in policy_status:
-            # Some endpoints answer without the verdict; judge the policy document itself.
-            policy = ctx.call("s3", "GetBucketPolicy", region=region, Bucket=name, absent=("NoSuchBucketPolicy",),
-                              required=("Policy",))
-            sources.append("s3:GetBucketPolicy")
-            policy_public = policy_allows_everyone((policy or {}).get("Policy", "{}"))
-        else:
-            policy_public = bool(policy_status.get("IsPublic"))
+    policy_public = False if restrict_policy else _policy_is_public(ctx, bucket, sources)
     observed = {
         "bucket": name,
         "region": region,

@@ -75,7 +75,8 @@ def _regional_stores(ctx: CheckContext, region: str) -> Iterator[Store | tuple[s
     remediation="""Define a classification scheme (for example public, internal, confidential, restricted),
         tag every data store with it when it is created (enforce with a tag policy and an SCP or Config
         rule requiring the tag), and let the classification drive encryption, access and retention.""",
-    reads=["s3:ListBuckets", "s3:GetBucketLocation", "s3:GetBucketTagging", "rds:DescribeDBInstances",
+    reads=["s3:ListBuckets", "s3:GetBucketLocation", "resourcegroupstaggingapi:GetResources", "s3:GetBucketTagging",
+           "rds:DescribeDBInstances",
            "dynamodb:ListTables", "dynamodb:ListTagsOfResource", "efs:DescribeFileSystems"],
     options={"tag_key": "data-classification", "allowed_values": ""},
 )
