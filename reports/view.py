@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mappings.prompts import asks_the_team
 from reports.safety import anchor, as_text
+from scanner.document import scope_summary
 from scanner.model import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
@@ -469,7 +470,24 @@ def _meta(doc: dict[str, Any]) -> dict[str, Any]:
         "partial": bool(doc.get("partial")),
         "api_calls": _int(_dict(doc.get("api_calls")).get("total")),
         "scan_id": as_text(doc.get("scan_id")),
+        "scope": _scope(doc.get("scope")),
     }
+
+
+# The excluded resources a report lists by name; scan.json lists them all.
+SCOPE_LISTED = 50
+
+
+def _scope(raw: Any) -> dict[str, Any] | None:
+    """What the scan's scope left out and why, or ``None`` for an unscoped scan."""
+    if not isinstance(raw, dict):
+        return None
+    excluded = _dict(raw.get("excluded"))
+    rows = [{"resource": as_text(e.get("resource")), "region": as_text(e.get("region")),
+             "reason": as_text(e.get("reason")), "checks": [as_text(c) for c in _list(e.get("checks"))]}
+            for e in _list(excluded.get("list")) if isinstance(e, dict)]
+    return {"text": scope_summary(raw) or "", "listed": rows[:SCOPE_LISTED], "more": max(0, len(rows) - SCOPE_LISTED),
+            "unread": {as_text(k): as_text(v) for k, v in _dict(raw.get("unread")).items()}}
 
 
 def _ask(c: dict[str, Any]) -> AskView | None:

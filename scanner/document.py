@@ -187,6 +187,23 @@ def scope_problem(scope: dict[str, Any]) -> str | None:
     return None
 
 
+def scope_summary(scope_doc: dict[str, Any] | None) -> str | None:
+    """One line saying what the scope left out, for the terminal and the reports; ``None`` when unscoped."""
+    if not isinstance(scope_doc, dict):
+        return None
+    rules = scope_doc.get("rules") or {}
+    parts = [f"--include-tag {t}" for t in rules.get("include_tags") or []]
+    parts += [f"--exclude-tag {t}" for t in rules.get("exclude_tags") or []]
+    parts += [f"--exclude-arn {a}" for a in rules.get("exclude_arns") or []]
+    excluded = scope_doc.get("excluded") or {}
+    who = f"workload {scope_doc['workload']}: " if scope_doc.get("workload") else ""
+    text = (f"{who}{excluded.get('resources', 0)} resources ({excluded.get('findings', 0)} findings) left out by "
+            f"{' '.join(parts) or 'no rule'}; account- and region-level settings always count")
+    if scope_doc.get("unread"):
+        text += f"; tags unread in {', '.join(scope_doc['unread'])}, so resources there were kept"
+    return text
+
+
 def _kind(kind: type | tuple[type, ...]) -> str:
     names = {str: "a string", list: "a list", dict: "an object", bool: "true or false", type(None): "null"}
     kinds = kind if isinstance(kind, tuple) else (kind,)

@@ -52,15 +52,25 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
     def order(r: dict[str, Any]) -> tuple:
         return (-severity_rank(r["severity"]), r["check"], r["region"], r["resource"])
 
+    # Like with like: a resource one scan's scope left out is neither a new failure nor a resolved one.
+    old_out, new_out = _left_out(old), _left_out(new)
     new_failures = sorted((row(f, was=old_f[i]["status"] if i in old_f else "absent")
                            for i, f in new_f.items() if f["status"] == "fail"
-                           and (i not in old_f or old_f[i]["status"] != "fail")), key=order)
+                           and (i not in old_f or old_f[i]["status"] != "fail")
+                           and (i in old_f or f.get("resource") not in old_out)), key=order)
     # A failure on an account-wide pseudo-resource that is no longer reported was fixed, not deleted.
     resolved = sorted((row(f, now=new_f[i]["status"] if i in new_f else
                            "cleared" if _is_account_resource(f.get("resource", "")) else "gone",
                            now_message=new_f[i].get("message", "") if i in new_f else "")
                        for i, f in old_f.items() if f["status"] == "fail"
-                       and (i not in new_f or new_f[i]["status"] != "fail")), key=order)
+                       and (i not in new_f or new_f[i]["status"] != "fail")
+                       and (i in new_f or f.get("resource") not in new_out)), key=order)
+    scope_moved = sorted([row(f, scope="left out by the new scan's scope", reason=new_out[f["resource"]])
+                          for i, f in old_f.items() if f["status"] == "fail" and i not in new_f
+                          and f.get("resource") in new_out]
+                         + [row(f, scope="left out by the old scan's scope", reason=old_out[f["resource"]])
+                            for i, f in new_f.items() if f["status"] == "fail" and i not in old_f
+                            and f.get("resource") in old_out], key=order)
 
     def resources(findings: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -73,8 +83,8 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
         return out
 
     old_r, new_r = resources(old_f), resources(new_f)
-    appeared = [new_r[r] for r in sorted(set(new_r) - set(old_r))]
-    gone = [old_r[r] for r in sorted(set(old_r) - set(new_r))]
+    appeared = [new_r[r] for r in sorted(set(new_r) - set(old_r) - set(old_out))]
+    gone = [old_r[r] for r in sorted(set(old_r) - set(new_r) - set(new_out))]
 
     def counts(findings: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = defaultdict(lambda: {"pass": 0, "fail": 0, "not_assessed": 0})
@@ -101,7 +111,10 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
         "new": _scan_info(new),
         "summary": {"new_failures": len(new_failures), "resolved_failures": len(resolved),
                     "resources_appeared": len(appeared), "resources_gone": len(gone),
-                    "checks_changed": len(checks_changed), "risk_changes": len(risk_changes)},
+                    "checks_changed": len(checks_changed), "risk_changes": len(risk_changes),
+                    "scope_differs": _scope_rules(old) != _scope_rules(new)},
+        "scope": {"old": _scope_rules(old), "new": _scope_rules(new), "old_text": _rules_text(_scope_rules(old)),
+                  "new_text": _rules_text(_scope_rules(new)), "failures_out_of_scope": scope_moved},
         "new_failures": new_failures,
         "resolved_failures": resolved,
         "resources_appeared": appeared,
@@ -117,6 +130,28 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
             "confirmed": sorted(labels.get(q, q) for q, d in decisions.items() if d.confirmed),
         }
     return report
+
+
+def _left_out(doc: dict[str, Any]) -> dict[str, str]:
+    """resource -> why the scan's scope left it out (``scan.json`` ``scope.excluded.list``)."""
+    scope = doc.get("scope") if isinstance(doc.get("scope"), dict) else {}
+    return {e["resource"]: e.get("reason", "") for e in (scope.get("excluded") or {}).get("list") or []}
+
+
+def _scope_rules(doc: dict[str, Any]) -> dict[str, list[str]] | None:
+    """The scan's scope rules, ``None`` for an unscoped scan (which kept every resource)."""
+    scope = doc.get("scope") if isinstance(doc.get("scope"), dict) else {}
+    rules = scope.get("rules") or {}
+    return {k: sorted(rules.get(k) or []) for k in ("include_tags", "exclude_tags", "exclude_arns")} if any(
+        rules.get(k) for k in ("include_tags", "exclude_tags", "exclude_arns")) else None
+
+
+def _rules_text(rules: dict[str, list[str]] | None) -> str:
+    """``--include-tag app=shop --exclude-arn ...``, or ``every resource`` for an unscoped scan."""
+    if rules is None:
+        return "every resource"
+    flags = {"include_tags": "--include-tag", "exclude_tags": "--exclude-tag", "exclude_arns": "--exclude-arn"}
+    return " ".join(f"{flags[k]} {v}" for k in flags for v in rules[k])
 
 
 def _question_evidence(s: dict[str, Any], findings: dict[str, dict[str, Any]]) -> set[str]:

@@ -16,12 +16,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from scanner import interrupts
+from scanner.document import scope_summary
 from scanner.errors import UsageError
 from scanner.fsutil import atomic_write, check_writable_dir, write_json
 from scanner.model import CheckMeta, Severity
 from scanner.registry import discover
 from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
-from scanner.scope import Scope, apply_scope, read_tags, scope_summary
+from scanner.scope import Scope, apply_scope, read_tags
 from scanner.session import open_target
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
