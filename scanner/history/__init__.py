@@ -6,8 +6,9 @@ every write is one transaction, so a process killed at any point leaves every co
 and a usable database behind.
 
 A reviewer's answer is a *draft* (saved at every change, table ``drafts``) until it is confirmed;
-confirming writes the ``decisions`` row and drops the draft in one transaction. Only decisions count:
-exports, pushes, drift and carry-forward to later scans never read drafts, which stay with their scan.
+confirming writes the ``decisions`` row and drops the draft in one transaction. Only decisions count
+in exports' answers, pushes and drift; a draft still travels to the account's next scan (as decisions
+do), so an answer half written before a rescan is there to finish.
 
 The file itself (SQL schema, migrations, safe opening) is ``scanner.history.schema``; the values it
 stores (``Decision``, ``Draft``) are the review's, in ``scanner.review.decisions``.
@@ -163,6 +164,27 @@ class History:
                 " carried_from, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, 'carried', ?, ?)",
                 (scan_id, question, state, choices, note, reviewer, decided_at, origin, basis),
             )
+        self._carry_drafts(conn, scan_id, account, started)
+
+    def _carry_drafts(self, conn: sqlite3.Connection, scan_id: str, account: str, started: str) -> None:
+        """Bring the latest earlier unconfirmed draft on each question of this account to the new scan.
+
+        Only a draft saved after the decision carried on the same question (if any): a draft that an
+        answer confirmed later replaced is not brought back.
+        """
+        for (question,) in conn.execute("SELECT question FROM suggestions WHERE scan_id = ?", (scan_id,)).fetchall():
+            draft = conn.execute(
+                "SELECT r.choices, r.note, r.reviewer, r.saved_at FROM drafts r JOIN scans s ON s.id = r.scan_id"
+                " WHERE s.account = ? AND r.question = ? AND s.id != ? AND s.started_at <= ?"
+                " ORDER BY r.saved_at DESC LIMIT 1", (account, question, scan_id, started)).fetchone()
+            if draft is None:
+                continue
+            decided = conn.execute("SELECT decided_at FROM decisions WHERE scan_id = ? AND question = ?",
+                                   (scan_id, question)).fetchone()
+            if decided is not None and decided[0] > draft[3]:
+                continue
+            conn.execute("INSERT OR IGNORE INTO drafts (scan_id, question, choices, note, reviewer, saved_at)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", (scan_id, question, *draft))
 
     def scans(self, account: str | None = None) -> list[ScanRow]:
         """Recorded scans, oldest first (of one account when given)."""
@@ -287,13 +309,35 @@ class History:
                     "SELECT question, choices, note, reviewer, saved_at FROM drafts WHERE scan_id = ?"
                     " ORDER BY saved_at, question", (scan_id,))}
 
+    def reopen(self, scan_id: str, question: str) -> Draft | None:
+        """Undo the confirmation of one question: its decision becomes its draft again, in one transaction.
+
+        Nothing the reviewer wrote is lost (choices and note move to the draft); the question counts as
+        not reviewed until it is confirmed again. None when the question has no decision on this scan.
+        """
+        with self.transaction() as conn:
+            row = conn.execute("SELECT choices, note, reviewer FROM decisions WHERE scan_id = ? AND question = ?",
+                               (scan_id, question)).fetchone()
+            if row is None:
+                return None
+            choices, note, reviewer = row
+            now = utcnow_iso()
+            conn.execute("DELETE FROM decisions WHERE scan_id = ? AND question = ?", (scan_id, question))
+            conn.execute(
+                "INSERT INTO drafts (scan_id, question, choices, note, reviewer, saved_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (scan_id, question) DO UPDATE SET choices = excluded.choices, note = excluded.note,"
+                " reviewer = excluded.reviewer, saved_at = excluded.saved_at",
+                (scan_id, question, choices, note, reviewer, now))
+        return Draft(question=question, choices=json.loads(choices), note=note, reviewer=reviewer, saved_at=now,
+                     scan_id=scan_id)
+
     def save_draft(self, scan_id: str, draft: Draft) -> bool:
         """Save (or replace) the draft on one question, committed before this returns; the decision is untouched.
 
         A draft that says the same as the question's confirmed decision (choices and note) is no
         change at all: any draft is dropped instead and False returned. True when a draft stands.
         """
-        validate_choices(draft.choices)
+        validate_choices(draft.choices, draft=True)
         choices = json.dumps(draft.choices, sort_keys=True)
         with self.transaction() as conn:
             if not conn.execute("SELECT 1 FROM suggestions WHERE scan_id = ? AND question = ?",

@@ -62,17 +62,28 @@ class Draft:
     scan_id: str = ""
 
 
-def validate_choices(choices: dict[str, dict[str, str]]) -> None:
-    """Raise ``ValueError`` naming the first bad status or reason."""
+def validate_choices(choices: dict[str, dict[str, str]], *, draft: bool = False) -> None:
+    """Raise ``ValueError`` naming the first bad status or reason.
+
+    A ``draft`` may hold a not_applicable whose reason is still to be picked (no ``reason`` key), so
+    the rest of what the reviewer typed is saved meanwhile; a decision may not.
+    """
     for cid, value in choices.items():
         status = value.get("status")
         if status not in CHOICE_STATUSES:
             raise ValueError(f"choice {cid}: status {status!r} is not one of {', '.join(CHOICE_STATUSES)}")
         reason = value.get("reason")
+        if draft and status == "not_applicable" and not reason:
+            continue
         if status == "not_applicable" and reason not in NA_REASONS:
             raise ValueError(f"choice {cid}: not_applicable needs a reason, one of {', '.join(NA_REASONS)}")
         if status != "not_applicable" and reason:
             raise ValueError(f"choice {cid}: a reason belongs only to not_applicable")
+
+
+def missing_reasons(choices: dict[str, dict[str, str]]) -> list[str]:
+    """The choices marked not applicable whose reason is still to be picked (a draft's), in order."""
+    return [cid for cid, v in choices.items() if v.get("status") == "not_applicable" and not v.get("reason")]
 
 
 def check_ids(choice: dict[str, Any]) -> list[str]:
@@ -135,4 +146,6 @@ def format_choice(value: dict[str, str] | None) -> str:
     if not value:
         return "undecided"
     label = STATUS_LABEL[value["status"]]
+    if value["status"] == "not_applicable" and not value.get("reason"):
+        return f"{label} (reason to pick)"
     return f"{label} ({value['reason']})" if value.get("reason") else label

@@ -98,9 +98,11 @@ def export_review(history: History, scan_id: str, path: Path) -> int:
         for cid in question_choice_ids(s, catalogue):
             c = by_choice.get(cid, {})
             value = values.get(cid)
-            text = "undecided" if not value else (
-                f"not_applicable:{value.get('reason', 'none')}" if value["status"] == "not_applicable"
-                else value["status"])
+            # A draft's "not applicable" still waiting for its reason is written undecided (the file
+            # has no way to hold half an answer), with a comment saying so: no reason is made up.
+            waiting = bool(value) and value["status"] == "not_applicable" and not value.get("reason")
+            text = "undecided" if not value or waiting else (
+                f"not_applicable:{value['reason']}" if value["status"] == "not_applicable" else value["status"])
             fs = choice_findings(c, findings) if c else []
             fails = sum(1 for f in fs if f["status"] == "fail")
             title = c.get("title") or lens_titles.get(cid) or "None of these"
@@ -110,6 +112,8 @@ def export_review(history: History, scan_id: str, path: Path) -> int:
                 if fs:
                     info += f", {fails} of {len(fs)} findings fail"
             lines.append(f"      {cid}: {text}  # {_comment(info)}")
+            if waiting:
+                lines.append("        # the draft says not applicable, reason still to pick: not_applicable:REASON")
             if c and asks_the_team(c):
                 if c.get("human_only"):
                     lines.append(f"        # only the team can answer: {_comment(c['ask']['why'])}")

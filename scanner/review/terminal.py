@@ -23,6 +23,7 @@ from scanner.review.decisions import (
     choice_findings,
     format_choice,
     lens_catalogue,
+    missing_reasons,
     proposal,
     question_choice_ids,
 )
@@ -237,6 +238,11 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
                 proposed = dict(decision.choices)
             elif action == "change":
                 proposed = change_choices(prompter, s, proposed, catalogue)
+            # A draft from the browser may hold a "not applicable" whose reason was never picked.
+            for cid in missing_reasons(proposed):
+                reason = prompter.ask(f"  {cid}: not applicable needs a reason ({'/'.join(NA_REASONS)}): ",
+                                      {r: r for r in NA_REASONS})
+                proposed[cid] = {"status": "not_applicable", "reason": reason}
             default_note = draft.note if draft is not None else decision.note if decision is not None else ""
             note = prompter.ask("Note (Enter for " + ("the earlier note" if default_note else "none") + "): ",
                                 default=default_note)

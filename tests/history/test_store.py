@@ -234,33 +234,57 @@ def test_a_draft_is_saved_at_once_and_confirming_makes_it_the_decision(tmp_path)
         assert draft.choices == audit
         assert h.decisions(scan_id) == {}, "a draft is not a decision"
         assert h.scans()[-1].decisions == 0
+        # A draft keeps a "not applicable" whose reason is still to pick; a decision does not.
+        assert h.save_draft(scan_id, Draft("permissions", {"x": {"status": "not_applicable"}}, "why later", "j"))
         with pytest.raises(ValueError, match="needs a reason"):
-            h.save_draft(scan_id, Draft("identities", {"x": {"status": "not_applicable"}}, "", "j"))
+            h.save_decision(scan_id, Decision("permissions", {"x": {"status": "not_applicable"}}, "", "j"))
+        with pytest.raises(ValueError, match="needs a reason"):
+            h.save_draft(scan_id, Draft("identities", {"x": {"status": "not_applicable", "reason": "bogus"}}, "", "j"))
         with pytest.raises(UsageError, match="no suggestion"):
             h.save_draft(scan_id, Draft("nope", {}, "", "j"))
         # Confirming records the decision and drops the draft in the same transaction.
         h.save_decision(scan_id, Decision("identities", draft.choices, draft.note, "john"))
-        assert h.drafts(scan_id) == {}
+        assert list(h.drafts(scan_id)) == ["permissions"], "only that question's draft became the decision"
         d = h.decisions(scan_id)["identities"]
         assert d.confirmed and d.note == "second try" and d.reviewer == "john"
         # A later change is a draft beside the standing decision; changed back, there is nothing to confirm.
         assert h.save_draft(scan_id, Draft("identities", {}, "second try", "jane"))
         assert h.decisions(scan_id)["identities"].choices == audit
         assert not h.save_draft(scan_id, Draft("identities", audit, "second try", "jane"))
-        assert h.drafts(scan_id) == {}
+        assert list(h.drafts(scan_id)) == ["permissions"]
 
 
-def test_drafts_are_never_carried_to_a_later_scan(tmp_path):
+def test_drafts_carry_forward_to_the_next_scan_as_decisions_do(tmp_path):
     db = tmp_path / "h.db"
     first = record_scan(make_doc(base_findings()), db)
     with open_history(db) as h:
-        h.save_decision(first, Decision("identities", {"sec_identities_audit": {"status": "selected"}}, "", "jane"))
-        h.save_draft(first, Draft("identities", {}, "unsure now", "jane"))
-        h.save_draft(first, Draft("permissions", {}, "half done", "jane"))
+        h.save_decision(first, Decision("identities", {"sec_identities_audit": {"status": "selected"}}, "", "jane",
+                                        decided_at="2025-01-02T00:00:00Z"))
+        h.save_draft(first, Draft("identities", {}, "unsure now", "jane", "2025-01-03T00:00:00Z"))
+        h.save_draft(first, Draft("permissions", {}, "half done", "jane", "2025-01-03T00:00:00Z"))
+        h.save_draft(first, Draft("detect-investigate-events", {}, "old idea", "jane", "2025-01-01T00:00:00Z"))
+    with open_history(db) as h:
+        # Confirmed after that draft was written: the draft is gone from this scan, and stays gone.
+        h.save_decision(first, Decision("detect-investigate-events", {}, "settled", "jane",
+                                        decided_at="2025-01-04T00:00:00Z"))
     second = record_scan(make_doc(base_findings(), started="2025-02-01T00:00:00Z"), db)
     with open_history(db) as h:
         carried = h.decisions(second)
-        assert list(carried) == ["identities"], "only the confirmed decision is carried"
         assert carried["identities"].choices == {"sec_identities_audit": {"status": "selected"}}
-        assert h.drafts(second) == {}
-        assert set(h.drafts(first)) == {"identities", "permissions"}, "drafts stay with their scan"
+        drafts = h.drafts(second)
+        assert set(drafts) == {"identities", "permissions"}, "the half-written answers travel with the account"
+        assert drafts["permissions"].note == "half done" and drafts["identities"].note == "unsure now"
+        assert set(h.drafts(first)) == {"identities", "permissions"}, "the earlier scan keeps its own"
+
+
+def test_reopen_turns_a_decision_back_into_a_draft(tmp_path):
+    db = tmp_path / "h.db"
+    scan_id = record_scan(make_doc(base_findings()), db)
+    audit = {"sec_identities_audit": {"status": "selected"}}
+    with open_history(db) as h:
+        h.save_decision(scan_id, Decision("identities", audit, "agreed", "jane"))
+        draft = h.reopen(scan_id, "identities")
+        assert draft is not None and draft.choices == audit and draft.note == "agreed"
+        assert h.decisions(scan_id) == {}
+        assert h.drafts(scan_id)["identities"].note == "agreed"
+        assert h.reopen(scan_id, "identities") is None

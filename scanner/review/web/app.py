@@ -5,8 +5,10 @@ plain POST, and the small script in ``static/review.js`` only adds keyboard shor
 without a reload. ``security.Guard`` wraps the whole application.
 
 A question form is posted with ``action=draft`` (the script does so at every change) to save it as
-the question's draft, or ``next`` / ``confirm`` to record it as the confirmed decision. A post
-without a known action saves a draft: nothing is confirmed unless the reviewer asked for it.
+the question's draft, ``next`` / ``confirm`` to record it as the confirmed decision, or ``reopen``
+to undo a confirmation (the decision becomes the draft again). A post without a known action saves
+a draft: nothing is confirmed unless the reviewer asked for it. A draft saves every field it can: a
+not applicable with no reason yet is kept and named as missing, and only confirming needs it.
 """
 
 from __future__ import annotations
@@ -131,12 +133,16 @@ class ReviewApp:
         qid = request.path_params["qid"]
         if qid not in self.data.suggestions:
             return _not_found()
-        saved = {"1": "confirmed", "draft": "draft"}.get(request.query_params.get("saved", ""), "")
-        return self._question_page(qid, saved=saved)
+        saved = {"1": "confirmed", "draft": "draft", "reopened": "reopened", "unconfirmed": "unconfirmed"}.get(
+            request.query_params.get("saved", ""), "")
+        # Arriving from "Confirm and go on": offer to undo that confirmation from here.
+        undo = request.query_params.get("confirmed", "")
+        return self._question_page(qid, saved=saved, undo=undo if undo in self.data.suggestions else "",
+                                   not_confirmed=saved == "unconfirmed")
 
     def _question_page(self, qid: str, *, status: int = 200, saved: str = "",
                        problems: dict[str, str] | None = None, form: dict[str, dict[str, str]] | None = None,
-                       note: str | None = None) -> HTMLResponse:
+                       note: str | None = None, undo: str = "", not_confirmed: bool = False) -> HTMLResponse:
         decisions = self.history.decisions(self.scan_id)
         decision = decisions.get(qid)
         previous = self.previous_findings() if decision is not None and not decision.confirmed else None
@@ -146,8 +152,13 @@ class ReviewApp:
         # Each problem links to the choice it is about (field names are "choice.ID" / "reason.ID").
         listed = [(f"#c{numbers[key.partition('.')[2]]}" if key.partition(".")[2] in numbers else "#note", text)
                   for key, text in (problems or {}).items()]
+        kind = "refused"
+        if not listed:
+            listed, kind = list(page["missing"]), "not_confirmed" if not_confirmed else "missing"
+        undo_ok = bool(undo) and undo in decisions and decisions[undo].source == "review"
         return self.render("question.html.j2", status=status, decisions=decisions, page=page, saved=saved,
-                           problems=listed, problem_rows={target for target, _ in listed})
+                           problems=listed, problem_rows={target for target, _ in listed}, problems_kind=kind,
+                           undo=undo if undo_ok else "", undo_label=self.data.label(undo) if undo_ok else "")
 
     async def save(self, request: Request) -> Response:
         """Save the posted form of one question at once, as its draft or (asked to) as its confirmed decision.
@@ -160,8 +171,15 @@ class ReviewApp:
         form = await request.form()
         fields = {k: str(v) for k, v in form.items()}
         wants_json = "application/json" in request.headers.get("accept", "")
+        action = fields.get("action", "")
+        if action == "reopen":
+            reopened = self.history.reopen(self.scan_id, qid)
+            if wants_json:
+                return JSONResponse({"ok": reopened is not None, "question": qid},
+                                    status_code=200 if reopened is not None else 409)
+            return RedirectResponse(f"/q/{quote(qid, safe='')}?{urlencode({'saved': 'reopened'})}", status_code=303)
         try:
-            choices, note = self.data.parse_form(qid, fields)
+            choices, note, missing = self.data.parse_form(qid, fields)
         except FormError as exc:
             if wants_json:
                 return JSONResponse({"ok": False, "problems": exc.problems}, status_code=422)
@@ -170,8 +188,15 @@ class ReviewApp:
                       for k, v in fields.items() if k.startswith("choice.") and v != "undecided"}
             return self._question_page(qid, status=422, problems=exc.problems, form=posted,
                                        note=fields.get("note", ""))
-        action = fields.get("action", "")
         now = utcnow_iso()
+        if action in CONFIRM_ACTIONS and missing:
+            # Not confirmable yet, but nothing typed is lost: all of it is saved as the draft.
+            self.history.save_draft(self.scan_id, Draft(question=qid, choices=choices, note=note,
+                                                        reviewer=self.reviewer, saved_at=now))
+            if wants_json:
+                return JSONResponse({"ok": False, "draft": True, "problems": missing}, status_code=422)
+            return RedirectResponse(f"/q/{quote(qid, safe='')}?{urlencode({'saved': 'unconfirmed'})}",
+                                    status_code=303)
         if action in CONFIRM_ACTIONS:
             # The form shows the draft (or the evidence's proposal): confirming records it and drops the draft.
             self.history.save_decision(self.scan_id, Decision(question=qid, choices=choices, note=note,
@@ -184,11 +209,12 @@ class ReviewApp:
             decisions = self.history.decisions(self.scan_id)
             rows = self.data.rows(decisions)
             return JSONResponse({"ok": True, "question": qid, "reviewer": self.reviewer, "saved_at": now,
-                                 "draft": is_draft, "state": next(r.state for r in rows if r.id == qid),
+                                 "draft": is_draft, "missing": list(missing.values()),
+                                 "state": next(r.state for r in rows if r.id == qid),
                                  "confirmed": sum(1 for r in rows if r.state == "confirmed"), "total": len(rows)})
         _, next_q = self.data.neighbours(qid)
         if action == "next" and next_q:
-            return RedirectResponse(f"/q/{quote(next_q, safe='')}", status_code=303)
+            return RedirectResponse(f"/q/{quote(next_q, safe='')}?{urlencode({'confirmed': qid})}", status_code=303)
         saved = "1" if action in CONFIRM_ACTIONS else "draft"
         return RedirectResponse(f"/q/{quote(qid, safe='')}?{urlencode({'saved': saved})}", status_code=303)
 

@@ -333,6 +333,9 @@ class ReviewData:
             "position": self.order.index(qid) + 1, "count": len(self.order),
             "prev": prev_q, "next": next_q,
             "prev_label": self.label(prev_q) if prev_q else "", "next_label": self.label(next_q) if next_q else "",
+            # What the saved draft still lacks before it can be confirmed (a not applicable with no reason).
+            "missing": [(f"#c{r.number}", f"{r.number}. {r.title}: not applicable needs a reason") for r in rows
+                        if r.status == "not_applicable" and not r.reason],
         }
 
     def evidence_changes(self, decision: Decision, evidence_now: list[str] | None,
@@ -354,12 +357,18 @@ class ReviewData:
         out.sort(key=lambda c: ({"status": 0, "new": 1, "gone": 2}[c.kind], c.finding_id))
         return out
 
-    def parse_form(self, qid: str, form: Mapping[str, str]) -> tuple[dict[str, dict[str, str]], str]:
-        """The choices and note of a posted question form; raises ``FormError`` (nothing saved)."""
+    def parse_form(self, qid: str, form: Mapping[str, str]) -> tuple[dict[str, dict[str, str]], str, dict[str, str]]:
+        """The choices and note of a posted question form, and what is still missing before it can be confirmed.
+
+        A choice marked not applicable with no reason picked yet is kept (without a reason) and named in
+        the third value (``{"reason.ID": text}``), so a draft saves everything else; a value that cannot
+        be right (unknown choice or status, a reason not on the list, a note too long) raises ``FormError``.
+        """
         s = self.suggestions[qid]
         allowed = question_choice_ids(s, self.catalogue)
         choices: dict[str, dict[str, str]] = {}
         problems: dict[str, str] = {}
+        missing: dict[str, str] = {}
         lens_titles = {c["id"]: c["title"] for c in self.catalogue.get(qid, {}).get("choices", [])}
         titles = {**lens_titles, **{c["choice"]: c.get("title") or c["choice"] for c in s.get("choices") or []}}
         labels = {cid: f"{n}. {titles.get(cid, 'None of these')}" for n, cid in enumerate(allowed, 1)}
@@ -372,7 +381,10 @@ class ReviewData:
             if status not in FORM_STATUSES:
                 problems[f"choice.{cid}"] = f"{labels.get(cid, cid)}: unknown status {status!r}"
             elif status == "not_applicable":
-                if reason not in NA_REASONS:
+                if not reason:
+                    choices[cid] = {"status": status}
+                    missing[f"reason.{cid}"] = f"{labels.get(cid, cid)}: not applicable needs a reason"
+                elif reason not in NA_REASONS:
                     problems[f"reason.{cid}"] = f"{labels.get(cid, cid)}: not applicable needs a reason"
                 else:
                     choices[cid] = {"status": status, "reason": reason}
@@ -383,7 +395,7 @@ class ReviewData:
             problems["note"] = f"the note is {len(note)} characters; at most {NOTE_MAX}"
         if problems:
             raise FormError(problems)
-        return choices, note
+        return choices, note, missing
 
     # -- push preview ----------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ def eventually(condition: Any, seconds: float = 5.0) -> None:
 
 def exported(db: Path, tmp_path: Path) -> dict[str, dict]:
     out = tmp_path / "review.yaml"
-    assert main(["review", "--db", str(db), "--export", str(out)]) == 0
+    assert main(["review", "--db", str(db), "--export", str(out), "--force"]) == 0
     return {q["question"]: q for q in yaml.safe_load(out.read_text())["questions"]}
 
 
@@ -127,7 +127,7 @@ def test_answer_a_question_with_the_keyboard_reload_and_export(tab: Tab, live: L
     assert q["choices"][MECHANISMS] == "selected"
 
     page.keyboard.press("c")  # confirm as shown and go on
-    page.wait_for_url(live.base + SEC3)
+    page.wait_for_url(live.base + SEC3 + "?confirmed=identities")
     expect(page.locator("#progress-count")).to_have_text("1")
     assert drafted(live.db) == {}, "confirming turned the draft into the decision"
     page.goto(live.base + SEC2)
@@ -171,11 +171,105 @@ def test_keyboard_moves_between_questions_and_confirms(tab: Tab, live: LiveServe
     page.keyboard.press("k")
     page.wait_for_url(f"{live.base}/q/{order[1]}")
     page.keyboard.press("c")  # confirm as shown and go on
-    page.wait_for_url(f"{live.base}/q/{order[2]}")
+    page.wait_for_url(f"{live.base}/q/{order[2]}?confirmed={order[1]}")
     assert decided(live.db)[order[1]].confirmed
     page.keyboard.press("o")
     page.wait_for_url(live.base + "/")
     assert page.locator("#progress").inner_text().strip() == "1 of 57 confirmed"  # every question of the lens
+    assert tab.problems() == []
+
+
+def test_a_note_typed_after_choosing_not_applicable_survives_a_reload(tab: Tab, live: LiveServer) -> None:
+    page = tab.page
+    page.goto(live.url)
+    page.goto(live.base + SEC3)
+    row = page.locator(f".crow[data-choice='{SHARE}']")
+    row.locator("label.seg-not_applicable").click()  # and no reason picked
+    page.locator("#note").click()
+    page.keyboard.type("shared only through RAM, ask Bob")
+    page.keyboard.press("Escape")  # leaves the note, which saves it
+    eventually(lambda: getattr(drafted(live.db).get("permissions"), "note", "") == "shared only through RAM, ask Bob")
+    expect(page.locator("#save-status")).to_contain_text("To confirm, pick:")
+    page.reload()
+    assert page.locator("#note").input_value() == "shared only through RAM, ask Bob"
+    assert row.locator("input[value='not_applicable']").is_checked()
+    expect(page.locator("#problems")).to_contain_text("not applicable needs a reason")
+    # Confirming now is refused and keeps everything; with the reason picked it goes through.
+    page.locator("#save").click()
+    page.wait_for_url(live.base + SEC3 + "?saved=unconfirmed")
+    expect(page.locator("#problems")).to_contain_text("Not confirmed")
+    assert "permissions" not in decided(live.db)
+    row.locator("select").select_option("out_of_scope")
+    page.locator("#save").click()
+    page.wait_for_url(live.base + SEC3 + "?saved=1")
+    d = decided(live.db)["permissions"]
+    assert d.choices[SHARE] == {"status": "not_applicable", "reason": "out_of_scope"}
+    assert d.note == "shared only through RAM, ask Bob"
+    assert tab.problems() == []
+
+
+def test_enter_alone_confirms_nothing(tab: Tab, live: LiveServer) -> None:
+    page = tab.page
+    page.goto(live.url)
+    page.goto(live.base + SEC2)
+    page.keyboard.press("Enter")  # on the page
+    page.keyboard.press("2")
+    page.keyboard.press("x")
+    page.locator("#save-status", has_text="Draft saved").wait_for()
+    page.locator("#c2 input[value='selected']").focus()
+    page.keyboard.press("Enter")  # on a choice: a form's implicit submission
+    page.locator("#c1 select").focus()
+    page.keyboard.press("Enter")  # on a reason list
+    page.wait_for_timeout(500)
+    assert page.url == live.base + SEC2, "no navigation: nothing was submitted"
+    expect(page.locator("#save-status")).to_have_text("Enter does not confirm: press c, or the Confirm button.")
+    assert decided(live.db) == {}
+    assert UNIQUE in drafted(live.db)["identities"].choices, "the change is kept as a draft"
+    assert tab.problems() == []
+
+
+def test_undo_reopens_a_confirmed_question(tab: Tab, live: LiveServer) -> None:
+    page = tab.page
+    page.goto(live.url)
+    page.goto(live.base + SEC2)
+    page.locator("#note").fill("agreed in the room")
+    page.locator("#confirm").click()
+    page.wait_for_url(live.base + SEC3 + "?confirmed=identities")
+    assert decided(live.db)["identities"].confirmed
+    expect(page.locator("#undo-banner")).to_contain_text("Confirmed SEC 2")
+    page.locator("#undo").click()
+    page.wait_for_url(live.base + SEC2 + "?saved=reopened")
+    assert "identities" not in decided(live.db)
+    expect(page.locator("#progress-count")).to_have_text("0")
+    assert page.locator("#note").input_value() == "agreed in the room", "the answers stay, as a draft"
+    expect(page.locator("#status-banner")).to_contain_text("Not reviewed yet")
+    # Confirmed again and reopened from its own page.
+    page.locator("#save").click()
+    page.wait_for_url(live.base + SEC2 + "?saved=1")
+    page.locator("#reopen").click()
+    page.wait_for_url(live.base + SEC2 + "?saved=reopened")
+    assert "identities" not in decided(live.db) and drafted(live.db)["identities"].note == "agreed in the room"
+    assert tab.problems() == []
+
+
+def test_an_unmapped_question_can_be_answered_and_confirmed(tab: Tab, live: LiveServer) -> None:
+    doc = live.history.load(live.scan_id)
+    s = next(s for s in doc["suggestions"] if s["question"] == "org-culture")
+    assert not any(c.get("checks") or c.get("findings") for c in s["choices"]), "no check informs OPS 3"
+    page = tab.page
+    page.goto(live.url)
+    response = page.goto(live.base + "/q/org-culture")
+    assert response is not None and response.status == 200
+    expect(page.locator("h2.qtitle")).to_contain_text("OPS 3")
+    expect(page.locator("#c1 .ask")).to_contain_text("Ask the team")
+    first = page.locator("#c1").get_attribute("data-choice")
+    page.keyboard.press("1")
+    page.keyboard.press("s")
+    page.locator("#save-status", has_text="Draft saved").wait_for()
+    page.keyboard.press("c")
+    page.wait_for_url(re.compile(re.escape(live.base) + r"/q/[^?]+\?confirmed=org-culture$"))
+    d = decided(live.db)["org-culture"]
+    assert d.confirmed and d.choices[first] == {"status": "selected"}
     assert tab.problems() == []
 
 
@@ -211,7 +305,7 @@ def test_forms_work_without_javascript(browser: Any, live: LiveServer) -> None:
         assert drafted(live.db)["permissions"].note == "decided without JavaScript"
         assert decided(live.db) == {}
         page.locator("#confirm").click()
-        page.wait_for_url(live.base + "/q/detect-investigate-events")
+        page.wait_for_url(live.base + "/q/detect-investigate-events?confirmed=permissions")
         d = decided(live.db)["permissions"]
         assert d.choices[SHARE] == {"status": "not_applicable", "reason": "business_priorities"}
         assert d.note == "decided without JavaScript"
@@ -238,7 +332,7 @@ def test_push_preview(tab: Tab, live: LiveServer) -> None:
     page.goto(live.url)
     page.goto(live.base + SEC2)
     page.locator("#confirm").click()
-    page.wait_for_url(live.base + SEC3)
+    page.wait_for_url(live.base + SEC3 + "?confirmed=identities")
     page.keyboard.press("p")
     page.wait_for_url(live.base + "/push")
     assert "without GetAnswer" in page.locator(".note").first.inner_text()

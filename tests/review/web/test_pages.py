@@ -112,7 +112,8 @@ def test_a_plain_post_records_the_decision_and_moves_on(web, db, tmp_path):
     r = post(client, access, SEC2, action="next", note="keys tracked in JIRA-1",
              **{f"choice.{AUDIT}": "selected", "choice.sec_identities_enforce_mechanisms": "not_applicable",
                 "reason.sec_identities_enforce_mechanisms": "out_of_scope", "choice.sec_identities_no": "undecided"})
-    assert r.status_code == 303 and r.headers["location"] == SEC3
+    assert r.status_code == 303 and r.headers["location"] == SEC3 + "?confirmed=identities"
+    assert 'id="undo"' in client.get(r.headers["location"]).text, "the next page offers to undo it"
     d = decisions(db)["identities"]
     assert d.confirmed and d.reviewer == "Jane Doe" and d.note == "keys tracked in JIRA-1" and d.source == "review"
     assert d.choices == {AUDIT: {"status": "selected"},
@@ -178,13 +179,13 @@ def test_a_change_is_a_draft_until_confirmed(web, db, tmp_path):
     assert "No confirmed decision yet" in text_of(client.get("/push").text)
     # Confirm: the draft becomes the decision, in one step.
     r = post(client, access, SEC3, action="next", note="still half done", **{f"choice.{SHARE}": "unselected"})
-    assert r.status_code == 303 and r.headers["location"] == SEC4
+    assert r.status_code == 303 and r.headers["location"] == SEC4 + "?confirmed=permissions"
     d = decisions(db)["permissions"]
     assert d.confirmed and d.note == "still half done" and d.choices == {SHARE: {"status": "unselected"}}
     assert drafts(db) == {}
     page = text_of(client.get("/").text)
     assert "1 / 3 questions confirmed" in page and "0 drafts not confirmed" in page
-    assert main(["review", "--db", str(db), "--export", str(out)]) == 0
+    assert main(["review", "--db", str(db), "--export", str(out), "--force"]) == 0
     q = next(q for q in yaml.safe_load(out.read_text())["questions"] if q["question"] == "permissions")
     assert q["confirmed"] is True and q["choices"][SHARE] == "unselected"
     # A change after confirming is a draft again; the confirmed decision still counts and is what export sees.
@@ -199,19 +200,58 @@ def test_a_change_is_a_draft_until_confirmed(web, db, tmp_path):
     assert body["draft"] is False and drafts(db) == {}
 
 
-def test_not_applicable_needs_a_reason_and_nothing_is_saved_without_one(web, db):
+def test_not_applicable_without_a_reason_saves_the_rest_and_names_what_is_missing(web, db):
     client, access = web
-    r = post(client, access, SEC3, note="kept", **{f"choice.{SHARE}": "not_applicable"})
-    assert r.status_code == 422
-    assert "Not saved." in r.text and "not applicable needs a reason" in r.text
-    assert re.search(r'<li><a href="#c(\d+)">\1\. Share resources securely', r.text), "the problem links to its choice"
+    # The script's save: the note typed after choosing N/A is kept, and the missing reason named.
+    r = post(client, access, SEC3, json_reply=True, action="draft", note="kept",
+             **{f"choice.{SHARE}": "not_applicable"})
+    assert r.status_code == 200 and r.json()["draft"] is True
+    assert r.json()["missing"] == [
+        "1. Share resources securely within your organization: not applicable needs a reason"]
+    d = drafts(db)["permissions"]
+    assert d.note == "kept" and d.choices == {SHARE: {"status": "not_applicable"}}
+    html = client.get(SEC3).text
+    assert 'name="choice.sec_permissions_share_securely" value="not_applicable" checked' in html
+    assert ">kept</textarea>" in html and "Saved as a draft; before confirming, complete:" in html
+    assert re.search(r'<li><a href="#c(\d+)">\1\. Share resources securely', html), "the gap links to its choice"
+    # Confirming it is refused, and still loses nothing: the draft holds what was posted.
+    r = post(client, access, SEC3, action="next", note="kept, and more", **{f"choice.{SHARE}": "not_applicable"})
+    assert r.status_code == 303 and r.headers["location"] == f"{SEC3}?saved=unconfirmed"
+    r = client.get(r.headers["location"])
+    assert "Not confirmed: everything is saved as a draft" in r.text
     assert re.search(r'class="crow has-problem" id="c\d+" data-choice="sec_permissions_share_securely"', r.text)
-    assert 'name="choice.sec_permissions_share_securely" value="not_applicable" checked' in r.text
-    assert ">kept</textarea>" in r.text, "what was typed comes back"
+    assert ">kept, and more</textarea>" in r.text
+    assert decisions(db) == {} and drafts(db)["permissions"].note == "kept, and more"
+    # A reason off the list is refused outright (no browser sends one).
     r = post(client, access, SEC3, json_reply=True, **{f"choice.{SHARE}": "not_applicable",
                                                         f"reason.{SHARE}": "bogus"})
     assert r.status_code == 422 and f"reason.{SHARE}" in r.json()["problems"]
-    assert decisions(db) == {} and drafts(db) == {}
+    assert drafts(db)["permissions"].note == "kept, and more"
+
+
+def test_undo_reopens_a_confirmed_question_and_keeps_its_answers(web, db):
+    client, access = web
+    post(client, access, SEC3, action="confirm", note="decided", **{f"choice.{SHARE}": "selected"})
+    assert decisions(db)["permissions"].confirmed
+    html = client.get(SEC3).text
+    assert 'value="reopen" id="reopen"' in html
+    r = post(client, access, SEC3, action="reopen")
+    assert r.status_code == 303 and r.headers["location"] == f"{SEC3}?saved=reopened"
+    assert decisions(db) == {}
+    d = drafts(db)["permissions"]
+    assert d.choices == {SHARE: {"status": "selected"}} and d.note == "decided"
+    html = client.get(r.headers["location"]).text
+    assert "Reopened" in html and "Not reviewed yet" in html and ">decided</textarea>" in html
+    # Reopening what is not confirmed changes nothing.
+    assert post(client, access, SEC3, json_reply=True, action="reopen").status_code == 409
+
+
+def test_a_bare_enter_in_a_field_saves_a_draft_and_never_confirms(web):
+    client, _access = web
+    html = client.get(SEC3).text
+    form = html[html.index('<form id="decision"'):]
+    first = re.search(r'<button type="submit" name="action" value="(\w+)"', form)
+    assert first and first.group(1) == "draft", "implicit submission presses the first submit button"
 
 
 def test_unknown_choices_and_statuses_are_refused(web, db):

@@ -1,6 +1,8 @@
 /* wa-scan review pages: keyboard shortcuts and saving without a reload.
- * Every change on a question page is saved at once as its draft; only the Confirm buttons (a plain
- * form submit) record the confirmed decision.
+ * Every change on a question page is saved at once as its draft (a "not applicable" still waiting
+ * for its reason too: the rest is saved and the missing reason named); only the Confirm buttons or
+ * the c key record the confirmed decision, never a bare Enter. Leaving with input the server has not
+ * acknowledged asks first.
  * Everything here is optional: every page reads without it and every form works as a plain POST. */
 (function () {
   "use strict";
@@ -76,20 +78,12 @@
     var again = false;
     var noteTimer = null;
     var dirty = false;
+    var unsaved = false;  /* the last save failed: what is on screen is not on the server */
 
     function say(text, kind) {
       if (!statusEl) { return; }
       statusEl.textContent = text;
       statusEl.className = "small" + (kind ? " " + kind : "");
-    }
-
-    function missingReason() {
-      for (var i = 0; i < rows.length; i++) {
-        var na = rows[i].querySelector('input[value="not_applicable"]');
-        var reason = rows[i].querySelector("select");
-        if (na && na.checked && reason && !reason.value) { return rows[i]; }
-      }
-      return null;
     }
 
     function body() {
@@ -115,34 +109,36 @@
 
     function save() {
       if (noteTimer) { clearTimeout(noteTimer); noteTimer = null; }
-      var waiting = missingReason();
-      if (waiting) {
-        say("Pick a reason for \u201cnot applicable\u201d to save.", "pending");
-        return;
-      }
       if (inFlight) { again = true; return; }
       inFlight = true;
       dirty = false;
       say("Saving\u2026", "pending");
       fetch(form.getAttribute("action"), {
-        method: "POST", body: body(), credentials: "same-origin",
+        method: "POST", body: body(), credentials: "same-origin", keepalive: true,
         headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (result) {
           if (response.ok && result.ok) {
-            say(result.draft
+            unsaved = false;
+            var missing = (result.missing || []).length
+              ? " To confirm, pick: " + result.missing.join("; ") + "." : "";
+            say((result.draft
               ? "Draft saved " + new Date().toLocaleTimeString() + " as " + result.reviewer + ", not confirmed."
-              : "Saved " + new Date().toLocaleTimeString() + ": the same as the confirmed decision.", "");
+              : "Saved " + new Date().toLocaleTimeString() + ": the same as the confirmed decision.") + missing,
+              missing ? "pending" : "");
             showDraft(result);
           } else if (result.problems) {
+            unsaved = true;
             var problems = Object.keys(result.problems).map(function (k) { return result.problems[k]; });
             say("Not saved: " + problems.join("; "), "failed");
           } else {
+            unsaved = true;
             say("Not saved (HTTP " + response.status + "): reload the page.", "failed");
           }
         });
       }).catch(function () {
         dirty = true;
+        unsaved = true;
         say("Not saved: the wa-scan server does not answer. Start it again; nothing saved before is lost.",
           "failed");
       }).then(function () {
@@ -184,16 +180,12 @@
       var target = event.target;
       var row = target.closest ? target.closest(".crow") : null;
       if (row) { pick(rows.indexOf(row), false); }
-      if (target.type === "radio" && target.value === "not_applicable" && row) {
-        var reason = row.querySelector("select");
-        if (reason && !reason.value) {
-          say("Pick a reason for \u201cnot applicable\u201d to save.", "pending");
-          reason.focus();
-          return;
-        }
-      }
       if (target === note) { return; }
       save();
+      if (target.type === "radio" && target.value === "not_applicable" && row) {
+        var reason = row.querySelector("select");
+        if (reason && !reason.value) { reason.focus(); }
+      }
     });
 
     if (note) {
@@ -205,14 +197,33 @@
       note.addEventListener("blur", function () { if (dirty) { save(); } });
     }
 
+    var submitting = false;
     form.addEventListener("submit", function () {
       if (noteTimer) { clearTimeout(noteTimer); noteTimer = null; }
       dirty = false;
+      submitting = true;
+    });
+
+    /* Enter in a choice or the reason list never submits the form (it would confirm unread). */
+    form.addEventListener("keydown", function (event) {
+      var t = event.target;
+      if (event.key === "Enter" && t && (t.tagName === "INPUT" || t.tagName === "SELECT")) {
+        event.preventDefault();
+        say("Enter does not confirm: press c, or the Confirm button.", "pending");
+      }
+    });
+
+    /* Leaving with input the server refused or could not take: ask first (the browser's own prompt). */
+    window.addEventListener("beforeunload", function (event) {
+      if (unsaved && !submitting) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
     });
 
     /* Closing the tab right after typing: send what is pending (the body carries the CSRF field). */
     window.addEventListener("pagehide", function () {
-      if (dirty && !missingReason() && navigator.sendBeacon) {
+      if (dirty && navigator.sendBeacon) {
         navigator.sendBeacon(form.getAttribute("action"), body());
       }
     });
@@ -249,9 +260,12 @@
       } else if (key === "Delete" || key === "Backspace") { setStatus("undecided"); event.preventDefault(); }
       else if (key === "e") { toggleEvidence(); }
       else if (key === "t" && note) { note.focus(); event.preventDefault(); }
-      else if (key === "c" || (key === "Enter" && (target === document.body || onRadio))) {
+      else if (key === "c" && !event.repeat) {
         var confirm = document.getElementById("confirm");
         if (confirm) { confirm.click(); event.preventDefault(); }
+      } else if (key === "Enter" && (target === document.body || onRadio)) {
+        say("Enter does not confirm: press c, or the Confirm button.", "pending");
+        event.preventDefault();
       } else if (key === "o") { go("/"); }
       else if (key === "p") { go("/push"); }
       else if (key === "?") {
