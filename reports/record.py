@@ -178,7 +178,7 @@ def confirmed_risk(choices: list[ChoiceRecord], none_selected: bool) -> str:
     return "HIGH" if "HIGH" in missing else "MEDIUM" if "MEDIUM" in missing else "NONE"
 
 
-def _question_record(q: QuestionView, decision: Any, none_choice: str) -> QuestionRecord:
+def _question_record(q: QuestionView, decision: Any, none_choice: str | None) -> QuestionRecord:
     if decision is None:
         return QuestionRecord(question=q, state=UNREVIEWED, confirmed_risk="",
                               choices=[ChoiceRecord(c, "") for c in q.choices])
@@ -187,10 +187,9 @@ def _question_record(q: QuestionView, decision: Any, none_choice: str) -> Questi
     known = {c.id for c in q.choices}
     choices = [ChoiceRecord(c, as_text(answers.get(c.id, {}).get("status")),
                             as_text(answers.get(c.id, {}).get("reason"))) for c in q.choices]
-    # "None of these" is a choice of the lens, not of the suggestion; any other id the decision names
-    # that the suggestion does not is treated the same way only when it is the lens's none choice.
+    # "None of these" is a choice of the lens, not of the suggestion: it is recognised by the lens's id.
     none_selected = any(as_text(v.get("status")) == "selected" for k, v in answers.items()
-                        if k not in known and (k == none_choice or k.endswith("_no")))
+                        if k not in known and (k == none_choice if none_choice is not None else k.endswith("_no")))
     state = as_text(_field(decision, "state", CONFIRMED)) or CONFIRMED
     return QuestionRecord(
         question=q, state=state if state in (CONFIRMED, EVIDENCE_CHANGED) else CONFIRMED,
@@ -221,12 +220,17 @@ def _plan(records: list[QuestionRecord], view: ReportView) -> list[PlanStep]:
     return steps
 
 
-def build_record(doc: dict[str, Any], decisions: Mapping[str, Any], view: ReportView | None = None) -> ReviewRecord:
-    """The review record of ``doc`` given ``decisions`` (question id -> decision)."""
+def build_record(doc: dict[str, Any], decisions: Mapping[str, Any], view: ReportView | None = None,
+                 none_choices: Mapping[str, str] | None = None) -> ReviewRecord:
+    """The review record of ``doc`` given ``decisions`` (question id -> decision).
+
+    ``none_choices`` (question id -> the lens's "None of these" choice id) comes from the scan's lens;
+    without it, a choice id the suggestion does not list and that ends in ``_no`` (the AWS lens's
+    naming) is taken for it.
+    """
     view = view if view is not None else build_view(doc)
-    none_choices = {as_text(s.get("question")): as_text(s.get("none_choice"))
-                    for s in doc.get("suggestions") or [] if isinstance(s, dict)}
-    records = [_question_record(q, decisions.get(q.id), none_choices.get(q.id, "")) for q in view.questions]
+    none_choices = dict(none_choices or {})
+    records = [_question_record(q, decisions.get(q.id), none_choices.get(q.id)) for q in view.questions]
     pillars: dict[str, PillarRecord] = {}
     for r in records:
         q = r.question

@@ -55,8 +55,10 @@ def write_record(doc: dict[str, Any], decisions: Mapping[str, Any], out: Path, f
     if not decisions or not names:
         return []
     from reports.record import build_record, questions_csv, render_record_html, render_record_markdown
+    from scanner.document import document_lens
 
-    record = build_record(doc, decisions)
+    none_choices = {q.id: q.none_choice or "" for q in document_lens(doc).questions()}
+    record = build_record(doc, decisions, none_choices=none_choices)
     written = []
     html = render_record_html(record) if "html" in formats or "pdf" in formats else ""
     for name in names:

@@ -138,3 +138,12 @@ def test_questions_csv_has_one_row_per_question_with_owner_and_due_date(record: 
         "dana", "2026-03-03T14:05:00Z", "", "")
     assert by["SEC 3"]["State"] == "Unreviewed" and by["SEC 3"]["Confirmed risk"] == ""
     assert by["REL 9"]["Confirmed risk"] == "", "a flagged decision is not a confirmed risk"
+
+
+def test_none_of_these_is_recognised_by_the_lens_id_when_given() -> None:
+    decisions = {"fault-isolation": {"choices": {"acme_isolation_none": {"status": "selected"}}}}
+    rec = build_record(sample_doc(), decisions, none_choices={"fault-isolation": "acme_isolation_none"})
+    assert next(r for r in rec.questions if r.question.label == "REL 10").none_selected
+    decisions = {"fault-isolation": {"choices": {"rel_fault_isolation_no": {"status": "selected"}}}}
+    rec = build_record(sample_doc(), decisions, none_choices={"fault-isolation": "acme_isolation_none"})
+    assert not next(r for r in rec.questions if r.question.label == "REL 10").none_selected
