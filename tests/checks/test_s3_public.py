@@ -157,3 +157,36 @@ def test_policy_fallback_used_only_when_status_has_no_verdict(aws, scan):
     finding = by_resource(result, "tls-only-public")
     assert finding.status == "fail" and finding.evidence.observed["policy_is_public"] is True
     assert "s3:GetBucketPolicy" in finding.evidence.source
+
+
+def test_policy_status_is_asked_only_of_buckets_with_a_policy(aws, scan):
+    s3 = aws.client("s3")
+    _bucket(s3, "no-policy")
+    _bucket(s3, "with-policy")
+    s3.put_bucket_policy(Bucket="with-policy", Policy=_public_policy("with-policy"))
+
+    result = scan([CHECK])
+
+    assert result.api_calls["by_operation"]["s3:GetBucketPolicyStatus"] == 1
+    assert by_resource(result, "no-policy").evidence.observed["policy_is_public"] is False
+    assert "s3:GetBucketPolicyStatus" not in by_resource(result, "no-policy").evidence.source
+    public = by_resource(result, "with-policy")
+    assert public.status == "fail" and public.evidence.observed["policy_is_public"] is True
+
+
+def test_bucket_region_from_the_list_needs_no_location_read(aws, scan):
+    from botocore.stub import Stubber
+
+    aws.client("s3", region_name="eu-west-1").create_bucket(
+        Bucket="far-away", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+
+    def prepare(target):
+        stub = Stubber(target.collector.client("s3", "us-east-1"))
+        stub.add_response("list_buckets", {"Buckets": [{"Name": "far-away", "BucketRegion": "eu-west-1"}]},
+                          expected_params={"MaxBuckets": 10000})
+        stub.activate()
+
+    result = scan(["s3.account_public_access_block", "s3.bucket_public_access_block"], prepare=prepare)
+
+    assert "s3:GetBucketLocation" not in result.api_calls["by_operation"]
+    assert by_resource(result, "far-away").evidence.observed["region"] == "eu-west-1"

@@ -77,3 +77,31 @@ def test_a_denied_store_kind_is_not_assessed_and_the_rest_still_is(aws, scan):
     assert denied.status == "not_assessed" and denied.missing_permission == "rds:DescribeDBInstances"
     assert by_resource(result, "table/orders").status == "pass"
     assert not any(f.status == "pass" and ":db:" in f.resource for f in result.findings)
+
+
+def test_bucket_tags_come_from_one_bulk_read_per_region(aws, scan):
+    _seed(aws)
+
+    result = scan([CHECK], regions=["us-east-1", "eu-west-1"])
+
+    calls = result.api_calls["by_operation"]
+    assert "s3:GetBucketTagging" not in calls
+    assert calls["resourcegroupstaggingapi:GetResources"] == 2  # one per scanned region, whatever the buckets
+    assert by_resource(result, ":::tagged-bucket").status == "pass"
+    assert by_resource(result, ":::untagged-bucket").status == "fail"  # never tagged: not listed, no tags
+    other = by_resource(result, ":::other-tags-eu")
+    assert other.status == "fail" and other.region == "eu-west-1"
+    assert "resourcegroupstaggingapi:GetResources" in other.evidence.source
+
+
+def test_bucket_tags_fall_back_to_per_bucket_reads_when_the_bulk_read_is_denied(aws, scan):
+    _seed(aws)
+
+    result = scan([CHECK], regions=["us-east-1", "eu-west-1"],
+                  prepare=lambda t: [deny("resourcegroupstaggingapi", "get_resources", region=r)(t)
+                                     for r in ("us-east-1", "eu-west-1")])
+
+    assert result.api_calls["by_operation"]["s3:GetBucketTagging"] == 3
+    assert by_resource(result, ":::tagged-bucket").status == "pass"
+    assert by_resource(result, ":::untagged-bucket").status == "fail"
+    assert by_resource(result, ":::other-tags-eu").status == "fail"
