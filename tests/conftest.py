@@ -22,6 +22,7 @@ os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 from collections.abc import Callable, Iterator  # noqa: E402
+from typing import Any  # noqa: E402
 
 import boto3  # noqa: E402
 import botocore.handlers  # noqa: E402
@@ -68,3 +69,15 @@ def demo_scan(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "results"
     assert main(["demo", "--out", str(out), "-q"]) == 0
     return json.loads((out / "scan.json").read_text()), out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Debian Chromium for the report and review-page tests (marked ``needs_chromium``)."""
+    from tests.reports.browsing import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

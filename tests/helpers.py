@@ -64,3 +64,12 @@ def assert_denied(result: ScanResult, permission: str, check: str | None = None)
     assert found, "the denied read produced no finding at all"
     assert {f.status.value for f in found} == {"not_assessed"}, [f.status.value for f in found]
     assert {f.missing_permission for f in found} == {permission}
+
+
+def assert_demo_shows_pass_and_fail(doc: dict, *check_ids: str, not_assessed_ok: Iterable[str] = ()) -> None:
+    """Each check has passing and failing findings in the demo scan, and no not-assessed one unless allowed."""
+    counts = {c["id"]: c["counts"] for c in doc["checks"]}
+    for check_id in check_ids:
+        assert counts[check_id]["pass"] and counts[check_id]["fail"], (check_id, counts[check_id])
+        if check_id not in not_assessed_ok:
+            assert not counts[check_id]["not_assessed"], (check_id, counts[check_id])

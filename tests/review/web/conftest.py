@@ -20,7 +20,6 @@ with warnings.catch_warnings():
 from scanner.history import open_history, record_scan
 from scanner.review.web.app import create_app
 from scanner.review.web.security import Access
-from tests.reports.browsing import ARGS, CHROMIUM
 from tests.workflow.fixtures import base_findings, make_doc
 
 HOST, PORT = "127.0.0.1", 8123
@@ -129,16 +128,6 @@ def live(review_db: Path) -> Iterator[LiveServer]:
     server = LiveServer(review_db)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A headless Debian Chromium (tests using it are marked ``needs_chromium``)."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def clone(doc: dict[str, Any]) -> dict[str, Any]:
