@@ -29,7 +29,7 @@ from scanner.review.decisions import (
 )
 
 _SHORT_STATUS = {"s": "selected", "u": "unselected", "n": "not_applicable"}
-MAX_EVIDENCE_LINES = 8
+MAX_EVIDENCE_LINES = 5  # failing findings shown under each choice; 'e N' lists all
 
 
 class StopReview(Exception):
@@ -105,16 +105,33 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
+def choice_names(s: dict[str, Any], catalogue: dict[str, dict[str, Any]] | None = None) -> dict[str, str]:
+    """choice id -> how the review prints it: the BP code (``SEC02-BP02``), or "None of these"."""
+    names = {c["choice"]: str(c.get("bp") or c["choice"]) for c in s.get("choices") or []}
+    lens_q = (catalogue or {}).get(s["question"], {})
+    for c in lens_q.get("choices", []):
+        names.setdefault(c["id"], str(c.get("bp") or c["id"]))
+    if lens_q.get("none_choice"):
+        names[lens_q["none_choice"]] = "None of these"
+    return names
+
+
+def format_choices(choices: dict[str, dict[str, str]], names: dict[str, str]) -> str:
+    """Decided choices as the reviewer reads them: ``SEC02-BP02 selected, SEC02-BP05 not selected``."""
+    return ", ".join(f"{names.get(c, c)} {format_choice(v)}" for c, v in choices.items())
+
+
 def show_question(console: Console, s: dict[str, Any], findings: dict[str, dict[str, Any]],
                   decision: Decision | None, proposed: dict[str, dict[str, str]], position: str) -> None:
-    """The question, its suggested risk, each choice's suggestion and the evidence behind it."""
+    """The question, its suggested risk, each choice's suggestion and, under its choice, the evidence behind it."""
+    names = choice_names(s)
     console.rule(f"[bold]{escape(s.get('label', s['question']))}[/] {escape(s.get('title', ''))}  [dim]{position}[/]")
     console.print(f"Suggested risk: [bold]{escape(str(s.get('risk', 'UNKNOWN')))}[/]"
                   + (f"  [dim]({escape(str(s['risk_rule']))})[/]" if s.get("risk_rule") else ""))
     if decision is not None and not decision.confirmed:
         console.print(f"[yellow]Evidence changed since review[/] by {escape(decision.reviewer)} on "
                       f"{escape(decision.decided_at)}; that decision was: "
-                      + escape(", ".join(f"{c}: {format_choice(v)}" for c, v in decision.choices.items()) or "-"))
+                      + escape(format_choices(decision.choices, names) or "-"))
     elif decision is not None:
         console.print(f"[green]Confirmed[/] by {escape(decision.reviewer)} on {escape(decision.decided_at)}")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -128,20 +145,45 @@ def show_question(console: Console, s: dict[str, Any], findings: dict[str, dict[
                       f"{fails} fail, {passes} pass" if fs else "-", escape(str(c.get("suggestion", "unknown"))),
                       format_choice(proposed.get(c["choice"])))
     console.print(table)
-    failing = [f for c in s.get("choices") or [] for f in choice_findings(c, findings) if f["status"] == "fail"]
-    seen: set[str] = set()
-    failing = [f for f in failing if not (f["id"] in seen or seen.add(f["id"]))]  # type: ignore[func-returns-value]
-    if failing:
-        console.print("Failing evidence:")
+    # Each choice's verdict ("contradicted by ...") and its failing findings, under the choice they are about.
+    for i, c in enumerate(s.get("choices") or [], 1):
+        failing = [f for f in choice_findings(c, findings) if f["status"] == "fail"]
+        if not failing and not (c.get("rationale") and (c.get("findings") or c.get("checks"))):
+            continue
+        console.print(f"{i}. [bold]{escape(names[c['choice']])}[/] {escape(str(c.get('suggestion', 'unknown')))}"
+                      + (f": {escape(str(c['rationale']))}" if c.get("rationale") else ""), soft_wrap=True)
         for f in failing[:MAX_EVIDENCE_LINES]:
-            console.print(f"  - {escape(f['check'])} {escape(f['region'])}: {escape(f['message'])}",
+            console.print(f"   - {escape(f['check'])} {escape(f['region'])}: {escape(f['message'])}",
                           highlight=False, soft_wrap=True)
         if len(failing) > MAX_EVIDENCE_LINES:
-            console.print(f"  ... and {len(failing) - MAX_EVIDENCE_LINES} more")
-    rationale = [c.get("rationale") for c in s.get("choices") or [] if c.get("rationale") and c.get("findings")]
-    for line in rationale[:3]:
-        console.print(f"  [dim]{escape(str(line))}[/]", soft_wrap=True)
+            console.print(f"   ... and {len(failing) - MAX_EVIDENCE_LINES} more failing; [bold]e {i}[/] lists all the "
+                          "evidence of this choice")
     show_asks(console, s)
+
+
+def show_evidence(console: Console, s: dict[str, Any], findings: dict[str, dict[str, Any]],
+                  numbers: list[int] | None = None) -> None:
+    """Every finding behind the given choices (all of them when ``numbers`` is empty): failing first."""
+    order = {"fail": 0, "not_assessed": 1, "pass": 2}
+    names = choice_names(s)
+    listed = False
+    for i, c in enumerate(s.get("choices") or [], 1):
+        if numbers and i not in numbers:
+            continue
+        fs = sorted(choice_findings(c, findings), key=lambda f: (order.get(f["status"], 3), f["check"], f["id"]))
+        if not fs:
+            if numbers:
+                console.print(f"{i}. {escape(names[c['choice']])}: no finding; what the team says decides it")
+            continue
+        listed = True
+        console.print(f"{i}. [bold]{escape(names[c['choice']])}[/] {escape(c.get('title', ''))}: "
+                      f"{len(fs)} findings", soft_wrap=True)
+        for f in fs:
+            console.print(f"   {f['status']:<12} {escape(f['check'])} {escape(f['region'])} "
+                          f"{escape(str(f.get('resource', '')))}: {escape(f['message'])}", highlight=False,
+                          soft_wrap=True)
+    if not numbers and not listed:
+        console.print("No finding rests on any choice of this question: the team answers it.")
 
 
 def show_asks(console: Console, s: dict[str, Any]) -> None:
@@ -173,9 +215,12 @@ def change_choices(prompter: Prompter, s: dict[str, Any], start: dict[str, dict[
     titles.update({c["id"]: c["title"] for c in lens_q.get("choices", []) if c["id"] not in titles})
     if lens_q.get("none_choice"):
         titles.setdefault(lens_q["none_choice"], "None of these")
+    names = choice_names(s, catalogue)
     for i, cid in enumerate(question_choice_ids(s, catalogue), 1):
         now = format_choice(out.get(cid))
-        answer = prompter.ask(f"  {i}. {titles.get(cid, cid)} [{now}] (s/u/n/?, Enter keeps, . keeps the rest): ",
+        code = names.get(cid, "")
+        head = f"{code} {titles.get(cid, cid)}" if code and code != "None of these" else titles.get(cid, cid)
+        answer = prompter.ask(f"  {i}. {head} [{now}] (s/u/n/?, Enter keeps, . keeps the rest): ",
                               allowed, default="k")
         if answer == ".":
             break
@@ -189,6 +234,20 @@ def change_choices(prompter: Prompter, s: dict[str, Any], start: dict[str, dict[
         else:
             out[cid] = {"status": _SHORT_STATUS[answer]}
     return out
+
+
+def ask_action(prompter: Prompter, hint: str, actions: dict[str, str], choices: int) -> tuple[str, list[int]]:
+    """The reviewer's next action, and for ``evidence`` the choice numbers typed after it (``e 2 5``)."""
+    while True:
+        answer = prompter.ask(hint, default="a")
+        word, *rest = answer.lower().split() or ["a"]
+        hits = {v for k, v in actions.items() if k.startswith(word)}
+        action = actions.get(word) or (hits.pop() if len(hits) == 1 else "")
+        numbers = [int(x) for x in rest if x.isdigit() and 1 <= int(x) <= choices]
+        if action and (not rest or (action == "evidence" and len(numbers) == len(rest))):
+            return action, numbers
+        prompter.console.print(f"  [yellow]please answer one of: {', '.join(sorted(k for k in actions if len(k) == 1))}"
+                               + (f" (e takes choice numbers 1 to {choices})" if action == "evidence" else "") + "[/]")
 
 
 def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, console: Console,
@@ -208,8 +267,11 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
     console.print(f"Reviewing scan [bold]{escape(scan_id)}[/] as {escape(reviewer)}: {len(queue)} questions. "
                   "Each confirmed answer is saved at once; [bold]q[/] stops, and 'wa-scan review' resumes.")
     try:
-        for n, s in enumerate(queue, 1):
+        n = 0
+        while n < len(queue):
+            s = queue[n]
             q = s["question"]
+            names = choice_names(s, catalogue)
             decision = decisions.get(q)
             proposed = proposal(s)
             if decision is not None and decision.confirmed:
@@ -218,21 +280,37 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
             draft = drafts.get(q)
             if draft is not None:
                 proposed = dict(draft.choices)
-            show_question(console, s, findings, decision, proposed, f"{n} of {len(queue)}")
+            show_question(console, s, findings, decision, proposed, f"{n + 1} of {len(queue)}")
             if draft is not None:
                 console.print(f"[cyan]Draft[/] by {escape(draft.reviewer)} on {escape(draft.saved_at)}, not confirmed:"
                               " its choices are the ones proposed above")
             actions = {"a": "accept", "accept": "accept", "c": "change", "change": "change", "s": "skip",
-                       "skip": "skip", "q": "quit", "quit": "quit"}
-            hint = "[a]ccept, [c]hange, [s]kip, [q]uit"
+                       "skip": "skip", "e": "evidence", "evidence": "evidence", "q": "quit", "quit": "quit"}
+            hint = "[a]ccept, [c]hange, [e]vidence (e 2: of choice 2), [s]kip"
             if decision is not None and not decision.confirmed:
                 actions.update({"p": "previous", "previous": "previous"})
-                hint = "[a]ccept, [c]hange, [p]revious decision, [s]kip, [q]uit"
-            action = prompter.ask(f"{hint} (a): ", actions, default="a")
+                hint += ", [p]revious decision"
+            if n > 0:
+                actions.update({"b": "back", "back": "back"})
+                hint += ", [b]ack"
+            action, numbers = ask_action(prompter, f"{hint}, [q]uit (a): ", actions, len(s.get("choices") or []))
+            while action == "evidence":
+                show_evidence(console, s, findings, numbers)
+                action, numbers = ask_action(prompter, f"{hint}, [q]uit (a): ", actions, len(s.get("choices") or []))
             if action == "quit":
                 raise StopReview("stopped by the reviewer")
+            if action == "back":
+                n -= 1
+                back = queue[n]["question"]
+                if back in summary.skipped:
+                    summary.skipped.remove(back)
+                # What was confirmed there is what the question now starts from.
+                decisions = history.decisions(scan_id)
+                continue
             if action == "skip":
-                summary.skipped.append(q)
+                if q not in summary.skipped:
+                    summary.skipped.append(q)
+                n += 1
                 continue
             if action == "previous" and decision is not None:
                 proposed = dict(decision.choices)
@@ -240,17 +318,21 @@ def run_review(history: History, scan_id: str, *, reviewer: str, inp: TextIO, co
                 proposed = change_choices(prompter, s, proposed, catalogue)
             # A draft from the browser may hold a "not applicable" whose reason was never picked.
             for cid in missing_reasons(proposed):
-                reason = prompter.ask(f"  {cid}: not applicable needs a reason ({'/'.join(NA_REASONS)}): ",
-                                      {r: r for r in NA_REASONS})
+                reason = prompter.ask(f"  {names.get(cid, cid)}: not applicable needs a reason "
+                                      f"({'/'.join(NA_REASONS)}): ", {r: r for r in NA_REASONS})
                 proposed[cid] = {"status": "not_applicable", "reason": reason}
             default_note = draft.note if draft is not None else decision.note if decision is not None else ""
             note = prompter.ask("Note (Enter for " + ("the earlier note" if default_note else "none") + "): ",
                                 default=default_note)
             history.save_decision(scan_id, Decision(question=q, choices=proposed, note=note, reviewer=reviewer,
                                                     decided_at=utcnow_iso(), source="review"))
-            summary.confirmed.append(q)
+            drafts.pop(q, None)
+            decisions[q] = history.decisions(scan_id)[q]
+            if q not in summary.confirmed:
+                summary.confirmed.append(q)
             console.print(f"[green]saved[/] {escape(s.get('label', q))}: "
-                          + escape(", ".join(f"{c} {format_choice(v)}" for c, v in proposed.items()) or "no choices"))
+                          + escape(format_choices(proposed, names) or "no choices"))
+            n += 1
     except (StopReview, KeyboardInterrupt):
         summary.stopped = True
     done = set(summary.confirmed) | set(summary.skipped)

@@ -155,3 +155,40 @@ def test_a_draft_from_the_browser_is_proposed_and_accepting_confirms_it(monkeypa
         d = h.decisions(scan_id)["identities"]
         assert d.choices == {"sec_identities_audit": {"status": "selected"}} and d.note == "from the web"
         assert h.drafts(scan_id) == {}
+
+
+def test_back_evidence_and_bp_codes(monkeypatch, capsys, db):
+    # SEC 2: e 2 lists every finding of choice 2, then skip; SEC 3: b goes back to SEC 2, which is accepted.
+    code, out = review(monkeypatch, capsys, db, "e 2\ns\nb\na\n\nq\n")
+    assert code == 0
+    sec2 = out[out.index("SEC 2"):out.index("SEC 3")]
+    # The verdict line names its choice (number and BP code), and the failing finding sits under it.
+    assert "2. SEC02-BP05 contradicted: 1 failing findings of iam.access_keys_rotated" in sec2
+    assert sec2.index("2. SEC02-BP05 contradicted") < sec2.index("   - iam.access_keys_rotated global: IAM user alice")
+    listing = sec2[sec2.index("(a): e 2"):]
+    assert "2. SEC02-BP05 Audit and rotate credentials periodically: 2 findings" in listing
+    assert "fail         iam.access_keys_rotated global" in listing
+    assert "pass         iam.access_keys_rotated global" in listing
+    assert "[b]ack" in out[out.index("SEC 3"):], "from the second question on, b goes back"
+    assert out.count("How do you manage identities") == 2, "SEC 2 is shown again"
+    # What it prints about a decision uses BP codes, never the internal choice ids.
+    assert "saved SEC 2: SEC02-BP05 not selected" in out
+    assert "sec_identities_audit" not in out
+    with open_history(db) as h:
+        d = h.decisions(h.resolve("latest"))
+    assert list(d) == ["identities"] and d["identities"].choices == {"sec_identities_audit": {"status": "unselected"}}
+    assert "1 confirmed, 0 skipped, 2 left" in out
+
+
+def test_a_draft_waiting_for_a_reason_asks_for_it(monkeypatch, capsys, db):
+    from scanner.review.decisions import Draft
+
+    with open_history(db) as h:
+        h.save_draft(h.resolve("latest"), Draft("permissions", {"sec_permissions_share_securely":
+                                                                {"status": "not_applicable"}}, "why later", "web"))
+    code, out = review(monkeypatch, capsys, db, "a\nother\n\nq\n", "--question", "SEC 3")
+    assert code == 0 and "SEC03-BP08: not applicable needs a reason" in out
+    with open_history(db) as h:
+        d = h.decisions(h.resolve("latest"))["permissions"]
+    assert d.choices == {"sec_permissions_share_securely": {"status": "not_applicable", "reason": "other"}}
+    assert d.note == "why later"
