@@ -13,7 +13,7 @@ from reports.record import (
     render_record_html,
     render_record_markdown,
 )
-from scanner.history import Decision
+from scanner.review.decisions import Decision
 from tests.reports.fixtures import EVIL_NAME, sample_doc
 from tests.reports.parsing import Page, csv_rows
 
