@@ -254,3 +254,34 @@ def test_drafts_are_never_pushed(tmp_path, capsys):
         h.save_draft(scan_id, Draft("identities", {"sec_identities_audit": {"status": "selected"}}, "", "jane"))
     assert _push(db) == 2
     assert "no confirmed answers" in capsys.readouterr().err
+
+
+def test_preview_works_offline_without_credentials(db, capsys, monkeypatch, tmp_path):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+
+    def no_aws(*_args, **_kwargs):
+        raise AssertionError("the preview made an AWS session")
+
+    monkeypatch.setattr(watool, "push_session", no_aws)
+    monkeypatch.setattr(watool, "push_client", no_aws)
+    monkeypatch.setattr("boto3.Session", no_aws)
+    assert main(["push", "--db", str(db), "--preview"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count("UpdateAnswer ") == 2
+    assert '"WorkloadId": "WORKLOAD_ID"' in captured.out and '"QuestionId": "identities"' in captured.out
+    assert '"sec_identities_enforce_mechanisms"' in captured.out  # selected in the review
+    assert "2 answers would be written to an empty workload; 1 questions not confirmed" in captured.err
+    assert "offline (no AWS call)" in captured.err
+    # With an id, the requests name it; options that need AWS are refused in one line.
+    assert main(["push", "--db", str(db), "--preview", "--workload-id", WID]) == 0
+    assert f'"WorkloadId": "{WID}"' in capsys.readouterr().out
+    assert main(["push", "--db", str(db), "--preview", "--milestone", "Q3 review"]) == 2
+    assert "--preview calls nothing" in capsys.readouterr().err
+
+
+def test_push_without_a_workload_says_what_it_needs(db, capsys):
+    assert main(["push", "--db", str(db)]) == 2
+    assert "needs --workload-id or --workload-name (or --preview" in capsys.readouterr().err
