@@ -22,7 +22,7 @@ from scanner.fsutil import atomic_write, check_writable_dir, write_json
 from scanner.model import CheckMeta, Severity
 from scanner.registry import discover
 from scanner.runner import DEFAULT_WORKERS, ProgressFn, ScanResult, run_checks, select_checks
-from scanner.scope import Scope, apply_scope, read_tags
+from scanner.scope import Scope, apply_scope, tags_for_scope
 from scanner.session import open_target
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
@@ -123,8 +123,7 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
                   f"{len(chosen)} checks in {len(target.regions)} regions")
     with interrupts.stopping(target.collector.stop):
         # Tags first, one bulk read per region, so the scan's call count includes them.
-        tags = (read_tags(target.collector, [*target.regions, target.home_region])
-                if opts.scope is not None and opts.scope.needs_tags else None)
+        tags = tags_for_scope(opts.scope, target)
         result = _run_with_progress(target, chosen, check_options, opts, console)
     if opts.scope is not None:
         result = apply_scope(result, opts.scope, tags, target.home_region)

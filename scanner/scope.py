@@ -210,6 +210,14 @@ def read_tags(collector: Collector, regions: list[str]) -> TagIndex:
     return index
 
 
+def tags_for_scope(scope: Scope | None, target: Any) -> TagIndex | None:
+    """The tags ``scope`` judges by, read in the target's regions (and its home region, for global
+    resources); ``None`` when there is no scope or its rules read no tags."""
+    if scope is None or not scope.needs_tags:
+        return None
+    return read_tags(target.collector, [*target.regions, target.home_region])
+
+
 def is_account_level(resource: str) -> bool:
     """True for the pseudo-resource of an account- or region-level setting, which every scope keeps."""
     return resource.endswith(":account")
@@ -270,3 +278,19 @@ def apply_scope(result: ScanResult, scope: Scope, index: TagIndex | None, home_r
         "unread": dict(sorted((index.unread if index else {}).items())),
     }
     return dataclasses.replace(result, findings=kept, extra={**result.extra, "scope": doc})
+
+
+def merged_scope(docs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The ``scope`` of a workload pooled from several accounts' scans (all made with the same rules):
+    every account's left-out resources, and the unread regions named with their account."""
+    scoped = [d for d in docs if isinstance(d.get("scope"), dict)]
+    if not scoped:
+        return None
+    first = scoped[0]["scope"]
+    listed = [e for d in scoped for e in (d["scope"].get("excluded") or {}).get("list") or []]
+    return {"rules": first.get("rules"), "workload": first.get("workload"), "source": first.get("source"),
+            "excluded": {"resources": len(listed), "findings": sum(int(e.get("findings", 0)) for e in listed),
+                         "list": listed},
+            "unread": {f"{d['account']} {region}": why for d in scoped
+                       for region, why in (d["scope"].get("unread") or {}).items()}}
+

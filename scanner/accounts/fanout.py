@@ -18,6 +18,7 @@ from scanner.errors import UsageError, WaScanError
 from scanner.registry import discover
 from scanner.runner import run_checks, select_checks
 from scanner.scan import ScanOptions, build_document, exit_code, installed_checks
+from scanner.scope import apply_scope, merged_scope, tags_for_scope
 from scanner.session import make_session, open_target
 
 
@@ -41,7 +42,10 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions) -> dict[str, Any]:
         if target.account != spec.account_id:
             raise AccountAccessError(f"credentials are for account {target.account}, not {spec.account_id}")
         chosen = select_checks(discover(plugins=opts.plugins), opts.check_ids, opts.services)
+        tags = tags_for_scope(opts.scope, target)
         result = run_checks(target, chosen, options=opts.check_options, workers=opts.workers)
+        if opts.scope is not None:
+            result = apply_scope(result, opts.scope, tags, target.home_region)
         doc = build_document(result, opts)
         doc["account_name"] = spec.name
         outcome.update(doc=doc, exit=exit_code(result, opts.fail_on))
@@ -135,6 +139,8 @@ def merge_workload(name: str, docs: list[dict[str, Any]], opts: ScanOptions) -> 
         "checks": [{**c, "counts": dict(c["counts"])} for c in checks.values()],
         "findings": [f for d in docs for f in d["findings"]],
     }
+    if merged_scope(docs) is not None:
+        merged["scope"] = merged_scope(docs)
     add_suggestions(merged, lens_path=opts.lens, mapping_path=opts.mapping, checks=installed_checks(opts.plugins))
     return merged
 

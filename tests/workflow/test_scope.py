@@ -163,3 +163,16 @@ def test_drift_compares_like_with_like(tmp_path):
     # Same scope both times: nothing said about scopes.
     same = compare(after, after)
     assert same["summary"]["scope_differs"] is False and "different scopes" not in render_drift(same, "md")
+
+
+def test_many_accounts_scan_applies_the_scope_per_account_and_to_the_workload(aws, tmp_path):
+    _seed(aws)
+    root = tmp_path / "many"
+    assert main(["--region", "us-east-1", "--checks", "s3.bucket_not_public", "--accounts", "123456789012",
+                 "--workload", "shop", "--out", str(root), "-q", "--no-history", "--format", "json",
+                 "--include-tag", "app=shop"]) in (0, 1)
+    docs = [load_document(p) for p in sorted(root.rglob("scan.json"))]
+    assert len(docs) == 2 and all("scope" in d for d in docs)  # the account's and the workload's
+    for doc in docs:
+        assert _resources(doc) == {"shop-orders", "sandbox-site"}
+        assert [e["resource"] for e in doc["scope"]["excluded"]["list"]] == ["arn:aws:s3:::legacy-exports"]
