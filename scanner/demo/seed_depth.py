@@ -1,10 +1,12 @@
-"""Demo resources for the depth evidence checks: roles trusted by vendors, a user with its own policy."""
+"""Demo resources for the depth evidence checks: roles trusted by vendors, a user with its own policy,
+AWS WAF web ACLs in front of some of the public load balancers."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from scanner.demo import DemoAccount
+from scanner.demo import DemoAccount, FillInError
 
 VENDOR_ACCOUNT = "464622532012"  # a monitoring vendor's account (made up): outside the demo organization
 
@@ -13,6 +15,7 @@ def seed(demo: DemoAccount) -> None:
     """A vendor integration done right and one done in a hurry; a bot with a policy of its own."""
     _vendor_roles(demo)
     _user_policy(demo)
+    _web_acls(demo)
 
 
 def _trust(condition: dict | None = None) -> str:
@@ -37,3 +40,35 @@ def _user_policy(demo: DemoAccount) -> None:
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
                                                 "Resource": "arn:aws:s3:::payments-artifacts/*"}]}))["Policy"]["Arn"]
     iam.attach_user_policy(UserName="deploy-bot", PolicyArn=arn)
+
+
+WAF_VISIBILITY = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "waf"}
+
+
+def _web_acls(demo: DemoAccount) -> None:
+    """The payments load balancer behind managed and rate-based rules; the legacy region's web ACL is a
+    fixed country rule that protects nothing (moto keeps no associations: a fill-in answers them)."""
+    edge = demo.client("wafv2", "us-east-1").create_web_acl(
+        Name="payments-edge-acl", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=WAF_VISIBILITY,
+        Rules=[{"Name": "aws-common", "Priority": 1, "OverrideAction": {"None": {}}, "VisibilityConfig": WAF_VISIBILITY,
+                "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS",
+                                                            "Name": "AWSManagedRulesCommonRuleSet"}}},
+               {"Name": "per-ip-flood", "Priority": 2, "Action": {"Block": {}}, "VisibilityConfig": WAF_VISIBILITY,
+                "Statement": {"RateBasedStatement": {"Limit": 2000, "AggregateKeyType": "IP"}}}])["Summary"]["ARN"]
+    legacy = demo.client("wafv2", "eu-west-1").create_web_acl(
+        Name="legacy-geo-acl", Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=WAF_VISIBILITY,
+        Rules=[{"Name": "eu-only", "Priority": 1, "Action": {"Block": {}}, "VisibilityConfig": WAF_VISIBILITY,
+                "Statement": {"NotStatement": {"Statement": {"GeoMatchStatement": {"CountryCodes": ["DE", "FR"]}}}}}],
+    )["Summary"]["ARN"]
+    protects = {edge: ("us-east-1", ["payments-edge"]), legacy: ("eu-west-1", [])}
+
+    def resources_for_web_acl(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if params.get("WebACLArn") not in protects:
+            raise FillInError("WAFNonexistentItemException", "no such web ACL", 400)
+        acl_region, names = protects[params["WebACLArn"]]
+        if params.get("ResourceType", "APPLICATION_LOAD_BALANCER") != "APPLICATION_LOAD_BALANCER" or not names:
+            return {"ResourceArns": []}
+        balancers = demo.client("elbv2", acl_region).describe_load_balancers(Names=names)["LoadBalancers"]
+        return {"ResourceArns": [lb["LoadBalancerArn"] for lb in balancers]}
+
+    demo.fill_in("wafv2", "ListResourcesForWebACL", resources_for_web_acl)
