@@ -37,7 +37,9 @@ def test_demo_html_content(demo_scan: tuple[dict, Path]) -> None:
     for name in pillars:
         assert name in page.text
     labels = [s["label"] for s in doc.get("suggestions") or []]
-    positions = [html.find(f'<span class="mono">{label}</span>') for label in labels]
+    start = html.index('id="questions-h"')
+    positions = [html.find(f'<span class="mono">{label}</span>', start) for label in labels]
+    assert -1 not in positions
     assert positions == sorted(positions), "questions in the order of the suggestions"
     assert [t for t, _ in page.tags].count("script") == 1
 
