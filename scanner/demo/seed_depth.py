@@ -1,5 +1,5 @@
 """Demo resources for the depth evidence checks: roles trusted by vendors, a user with its own policy,
-AWS WAF web ACLs in front of some of the public load balancers."""
+AWS WAF web ACLs in front of some of the public load balancers, an internal API signed with IAM."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def seed(demo: DemoAccount) -> None:
     _vendor_roles(demo)
     _user_policy(demo)
     _web_acls(demo)
+    _signed_api(demo)
 
 
 def _trust(condition: dict | None = None) -> str:
@@ -72,3 +73,14 @@ def _web_acls(demo: DemoAccount) -> None:
         return {"ResourceArns": [lb["LoadBalancerArn"] for lb in balancers]}
 
     demo.fill_in("wafv2", "ListResourcesForWebACL", resources_for_web_acl)
+
+
+def _signed_api(demo: DemoAccount) -> None:
+    """The back-office API other services call with SigV4 (the public payments API is left open elsewhere)."""
+    gw = demo.client("apigateway", "us-east-1")
+    api = gw.create_rest_api(name="payments-backoffice")["id"]
+    root = gw.get_resources(restApiId=api)["items"][0]["id"]
+    refunds = gw.create_resource(restApiId=api, parentId=root, pathPart="refunds")["id"]
+    for verb in ("GET", "POST"):
+        gw.put_method(restApiId=api, resourceId=refunds, httpMethod=verb, authorizationType="AWS_IAM")
+    gw.put_method(restApiId=api, resourceId=refunds, httpMethod="OPTIONS", authorizationType="NONE")
