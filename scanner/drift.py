@@ -1,17 +1,20 @@
 """Drift between two scans of an account: what failed anew, what was fixed, what appeared or went.
 
 ``compare(old, new)`` works on two scan documents and returns a JSON-ready report;
-``reports.drift.render_drift`` turns it into Markdown, self-contained HTML or JSON.
+``reports.drift.render_drift`` turns it into Markdown, self-contained HTML or JSON. When the two
+scans were not made the same way (options, checks, lens, mapping, scope, regions) the report says
+so first (``setup``): a change there moves findings and risks without anything changing in AWS.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
 from scanner.document import scan_id_for
 from scanner.model import Severity, risk_rank, severity_rank
-from scanner.review.decisions import Decision, check_ids
+from scanner.review.decisions import Decision, Draft, check_ids
 
 DRIFT_SCHEMA = "wa-scan-drift/1"
 
@@ -37,9 +40,10 @@ def _scan_info(doc: dict[str, Any]) -> dict[str, Any]:
     return info
 
 
-def compare(old: dict[str, Any], new: dict[str, Any], *,
-            decisions: dict[str, Decision] | None = None) -> dict[str, Any]:
-    """The drift from ``old`` to ``new`` (two scan documents); ``decisions`` are the new scan's, if recorded."""
+def compare(old: dict[str, Any], new: dict[str, Any], *, decisions: dict[str, Decision] | None = None,
+            drafts: dict[str, Draft] | None = None) -> dict[str, Any]:
+    """The drift from ``old`` to ``new`` (two scan documents); ``decisions`` and ``drafts`` are the new scan's,
+    if recorded (drafts carried from the earlier scan are answers still to finish)."""
     titles = {c["id"]: c.get("title", c["id"]) for c in (old.get("checks") or []) + (new.get("checks") or [])}
     old_f = {f["id"]: f for f in old.get("findings") or []}
     new_f = {f["id"]: f for f in new.get("findings") or []}
@@ -54,7 +58,8 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
 
     # Like with like: a resource one scan's scope left out is neither a new failure nor a resolved one.
     old_out, new_out = _left_out(old), _left_out(new)
-    new_failures = sorted((row(f, was=old_f[i]["status"] if i in old_f else "absent")
+    new_failures = sorted((row(f, was=old_f[i]["status"] if i in old_f else "absent",
+                               was_message=old_f[i].get("message", "") if i in old_f else "")
                            for i, f in new_f.items() if f["status"] == "fail"
                            and (i not in old_f or old_f[i]["status"] != "fail")
                            and (i in old_f or f.get("resource") not in old_out)), key=order)
@@ -65,6 +70,10 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
                        for i, f in old_f.items() if f["status"] == "fail"
                        and (i not in new_f or new_f[i]["status"] != "fail")
                        and (i in new_f or f.get("resource") not in new_out)), key=order)
+    # Still failing, but what the check says changed (a key now older, a second public grant): old beside new.
+    messages_changed = sorted((row(f, was_message=old_f[i].get("message", "")) for i, f in new_f.items()
+                               if f["status"] == "fail" and i in old_f and old_f[i]["status"] == "fail"
+                               and old_f[i].get("message", "") != f.get("message", "")), key=order)
     scope_moved = sorted([row(f, scope="left out by the new scan's scope", reason=new_out[f["resource"]])
                           for i, f in old_f.items() if f["status"] == "fail" and i not in new_f
                           and f.get("resource") in new_out]
@@ -104,6 +113,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
                                    "old_counts": dict(old_c.get(cid, {})), "new_counts": dict(new_c.get(cid, {}))})
 
     risk_changes = _risk_changes(old, new, old_f, new_f, titles)
+    setup = setup_differences(old, new)
     report: dict[str, Any] = {
         "schema": DRIFT_SCHEMA,
         "account": new.get("account") or old.get("account"),
@@ -112,10 +122,13 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
         "summary": {"new_failures": len(new_failures), "resolved_failures": len(resolved),
                     "resources_appeared": len(appeared), "resources_gone": len(gone),
                     "checks_changed": len(checks_changed), "risk_changes": len(risk_changes),
-                    "scope_differs": _scope_rules(old) != _scope_rules(new)},
+                    "scope_differs": _scope_rules(old) != _scope_rules(new),
+                    "messages_changed": len(messages_changed), "setup_differs": len(setup)},
+        "setup": setup,
         "scope": {"old": _scope_rules(old), "new": _scope_rules(new), "old_text": _rules_text(_scope_rules(old)),
                   "new_text": _rules_text(_scope_rules(new)), "failures_out_of_scope": scope_moved},
         "new_failures": new_failures,
+        "messages_changed": messages_changed,
         "resolved_failures": resolved,
         "resources_appeared": appeared,
         "resources_gone": gone,
@@ -128,8 +141,76 @@ def compare(old: dict[str, Any], new: dict[str, Any], *,
             "kept": sorted((labels.get(q, q) for q, d in decisions.items() if d.confirmed and d.source == "carried")),
             "evidence_changed": sorted(labels.get(q, q) for q, d in decisions.items() if not d.confirmed),
             "confirmed": sorted(labels.get(q, q) for q, d in decisions.items() if d.confirmed),
+            "drafts": sorted(labels.get(q, q) for q in drafts or {}),
         }
     return report
+
+
+def _check_options(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: dict(c.get("options") or {}) for c in doc.get("checks") or [] if isinstance(c, dict)
+            and c.get("id") and c.get("options")}
+
+
+def _lens_text(doc: dict[str, Any]) -> str:
+    lens = doc.get("lens") if isinstance(doc.get("lens"), dict) else {}
+    return f"{lens.get('name') or lens.get('alias') or 'unknown lens'} {lens.get('version') or ''}".strip()
+
+
+def _mapping_text(doc: dict[str, Any]) -> str:
+    mapping = doc.get("mapping") if isinstance(doc.get("mapping"), dict) else {}
+    if not mapping:
+        return "not recorded"
+    return f"{len(mapping.get('files') or [])} files, {mapping.get('links', '?')} links"
+
+
+def _listed(items: list[str], limit: int = 8) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def setup_differences(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
+    """How the two scans were made differently: ``[{"what", "old", "new", "detail"}]``, empty when alike.
+
+    ``what`` is one of options, checks, lens, mapping, scope, regions. A check that ran in only one
+    scan changes its findings from "not run" without anything changing in the account; a changed
+    threshold, lens or mapping changes statuses and suggested risks the same way.
+    """
+    out: list[dict[str, str]] = []
+
+    def differs(what: str, before: str, after: str, detail: str = "") -> None:
+        out.append({"what": what, "old": before, "new": after, "detail": detail})
+
+    old_opts, new_opts = _check_options(old), _check_options(new)
+    changed = sorted(c for c in set(old_opts) | set(new_opts) if old_opts.get(c) != new_opts.get(c))
+    if changed:
+        def opts(o: dict[str, dict[str, Any]]) -> str:
+            return "; ".join(f"{c} {json.dumps(o[c], sort_keys=True)}" for c in changed if c in o) or "defaults"
+        differs("options", opts(old_opts), opts(new_opts), f"check options differ for {_listed(changed)}")
+    old_ids = {c["id"] for c in old.get("checks") or [] if isinstance(c, dict) and c.get("id")}
+    new_ids = {c["id"] for c in new.get("checks") or [] if isinstance(c, dict) and c.get("id")}
+    if old_ids != new_ids:
+        only_new, only_old = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
+        detail = "; ".join(part for part in (f"only in the new scan: {_listed(only_new)}" if only_new else "",
+                                             f"only in the old scan: {_listed(only_old)}" if only_old else "")
+                           if part)
+        differs("checks", f"{len(old_ids)} checks", f"{len(new_ids)} checks", detail)
+    if _lens_text(old) != _lens_text(new):
+        differs("lens", _lens_text(old), _lens_text(new), "question and choice ids may not line up")
+    old_map, new_map = old.get("mapping") or {}, new.get("mapping") or {}
+    if old_map != new_map:
+        files_old, files_new = set(old_map.get("files") or []), set(new_map.get("files") or [])
+        detail = "; ".join(part for part in (
+            f"files only in the new scan: {_listed(sorted(files_new - files_old))}" if files_new - files_old else "",
+            f"files only in the old scan: {_listed(sorted(files_old - files_new))}" if files_old - files_new else "")
+            if part) or "the links between checks and best practices changed"
+        differs("mapping", _mapping_text(old), _mapping_text(new), detail)
+    if _scope_rules(old) != _scope_rules(new):
+        differs("scope", _rules_text(_scope_rules(old)), _rules_text(_scope_rules(new)),
+                "a resource one scan left out is neither a new nor a resolved failure")
+    old_regions, new_regions = sorted(old.get("regions") or []), sorted(new.get("regions") or [])
+    if old_regions != new_regions:
+        differs("regions", ", ".join(old_regions) or "none", ", ".join(new_regions) or "none",
+                "a region scanned only once changes findings and resources without any change in AWS")
+    return out
 
 
 def _left_out(doc: dict[str, Any]) -> dict[str, str]:

@@ -45,7 +45,9 @@ def test_compare_names_every_kind_of_change(pair):
     report = compare(old, new)
 
     assert report["summary"] == {"new_failures": 2, "resolved_failures": 2, "resources_appeared": 4,
-                                 "resources_gone": 1, "checks_changed": 2, "risk_changes": 3}
+                                 "resources_gone": 1, "checks_changed": 2, "risk_changes": 3,
+                                 "scope_differs": False, "messages_changed": 0, "setup_differs": 0}
+    assert report["setup"] == [], "made the same way"
     assert [f["resource"].rsplit("/", 1)[-1] for f in report["new_failures"]] == ["carol", "dave"]
     assert {f["resource"][-4:]: f["now"] for f in report["resolved_failures"]} == {"site": "gone",
                                                                                  "ount": "cleared"}
@@ -109,10 +111,61 @@ def test_drift_command_uses_the_history_and_shows_review_decisions(pair, tmp_pat
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["new_failures"] == 2
     assert report["review"]["evidence_changed"] == ["SEC 2", "SEC 3"]  # both questions' evidence moved
-    with open_history(db) as h:  # a draft on the new scan is no decision: drift never counts it
+    with open_history(db) as h:  # a draft on the new scan is no decision: drift lists it apart, as one to finish
         h.save_draft(h.resolve(None), Draft("detect-investigate-events", {}, "", "jane"))
     assert main(["drift", "--db", str(db), "--format", "json", "--account", "123456789012"]) == 0
     review = json.loads(capsys.readouterr().out)["review"]
-    assert review["confirmed"] == [] and review["kept"] == [] and "SEC 4" not in str(review)
+    assert review["confirmed"] == [] and review["kept"] == [] and review["drafts"] == ["SEC 4"]
     assert main(["diff", first, "latest", "--db", str(db)]) == 0
-    assert "Evidence changed since review (to look at again): SEC 2, SEC 3" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Evidence changed since review (to look at again): SEC 2, SEC 3" in out
+    assert "Drafts carried over, not confirmed (to finish): SEC 4" in out
+
+
+def test_drift_says_when_the_scans_were_made_differently(pair):
+    old, new = pair
+    new = json.loads(json.dumps(new))
+    new["checks"] = [c for c in new["checks"] if c["id"] != "guardduty.enabled"]
+    new["checks"][0]["options"] = {"max_key_age_days": 120}
+    new["lens"] = {**new["lens"], "version": "2025-06-01"}
+    old["mapping"] = {"files": ["wellarchitected/core.toml"], "links": 400}
+    new["mapping"] = {"files": ["wellarchitected/core.toml", "wellarchitected/extra.toml"], "links": 436}
+    new["regions"] = ["us-east-1"]
+    report = compare(old, new)
+    setup = {d["what"]: d for d in report["setup"]}
+    assert list(setup) == ["options", "checks", "lens", "mapping", "regions"]
+    assert setup["options"]["new"] == 'iam.access_keys_rotated {"max_key_age_days": 120}'
+    assert setup["options"]["old"] == "defaults"
+    assert setup["checks"]["detail"] == "only in the old scan: guardduty.enabled"
+    assert setup["lens"]["old"].endswith("test") and setup["lens"]["new"].endswith("2025-06-01")
+    assert setup["mapping"]["detail"] == "files only in the new scan: wellarchitected/extra.toml"
+    assert setup["regions"]["new"] == "us-east-1"
+    assert report["summary"]["setup_differs"] == 5
+    # A scope on one side only is named there too (the scope developer's own paragraph renders it).
+    scoped = json.loads(json.dumps(new))
+    scoped["scope"] = {"rules": {"include_tags": ["app=shop"], "exclude_tags": [], "exclude_arns": []},
+                       "excluded": {"count": 0, "list": []}}
+    assert [d["what"] for d in compare(old, scoped)["setup"]][-2:] == ["scope", "regions"]
+    md = render_drift(report, "md")
+    assert "**The two scans were made differently**" in md
+    assert "- lens: old `AWS Well-Architected Framework test`, new `AWS Well-Architected Framework 2025-06-01`" in md
+    html = unescape(render_drift(report, "html"))
+    assert 'id="setup-differs"' in html and "only in the old scan: guardduty.enabled" in html
+    assert "made differently" not in render_drift(compare(old, old), "md")
+
+
+def test_drift_shows_the_new_message_beside_the_old(pair):
+    old, new = pair
+    new = json.loads(json.dumps(new))
+    alice = next(f for f in new["findings"] if f["resource"].endswith("alice"))
+    alice["message"] = "IAM user alice: key 1 is 230 days old (limit 90)"
+    report = compare(old, new)
+    assert report["summary"]["messages_changed"] == 1
+    changed = report["messages_changed"][0]
+    assert changed["message"].endswith("230 days old (limit 90)")
+    assert changed["was_message"].endswith("200 days old (limit 90)")
+    md = render_drift(report, "md")
+    line = next(x for x in md.splitlines() if x.startswith("- iam.access\\_keys\\_rotated (global): now "))
+    assert line.index("230 days old") < line.index("; was IAM user alice: key 1 is 200 days old"), line
+    html = unescape(render_drift(report, "html"))
+    assert "Still failing, with a different message" in html and "200 days old" in html

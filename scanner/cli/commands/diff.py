@@ -62,6 +62,9 @@ def emit(report: dict[str, Any], args: argparse.Namespace) -> int:
         s = report["summary"]
         print(f"Drift written to {args.out}: {s['new_failures']} new failures, {s['resolved_failures']} resolved, "
               f"{s['risk_changes']} risk changes", file=sys.stderr)
+        if report.get("setup"):
+            print("the two scans were made differently (" + ", ".join(d["what"] for d in report["setup"])
+                  + "): see the report's first section", file=sys.stderr)
     else:
         sys.stdout.write(text)
     if args.fail_on_new and has_new_failures_at(report, args.fail_on_new):
@@ -78,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         old, _ = load_scan(args.old, history)
         new, new_id = load_scan(args.new, history)
         decisions = history.decisions(new_id) if history is not None and new_id else None
+        drafts = history.drafts(new_id) if history is not None and new_id else None
     finally:
         if history is not None:
             history.close()
-    return emit(compare(old, new, decisions=decisions), args)
+    return emit(compare(old, new, decisions=decisions, drafts=drafts), args)

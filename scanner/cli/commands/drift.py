@@ -40,5 +40,6 @@ def run(args: argparse.Namespace) -> int:
         if old_id is None:
             account = args.account or history.load(new_id).get("account")
             raise UsageError(f"only one scan of account {account} is recorded; drift needs two")
-        report = compare(history.load(old_id), history.load(new_id), decisions=history.decisions(new_id))
+        report = compare(history.load(old_id), history.load(new_id), decisions=history.decisions(new_id),
+                         drafts=history.drafts(new_id))
     return emit(report, args)
