@@ -1,5 +1,6 @@
 """Demo resources for the depth evidence checks: roles trusted by vendors, a user with its own policy,
-AWS WAF web ACLs in front of some of the public load balancers, an internal API signed with IAM."""
+AWS WAF web ACLs in front of some of the public load balancers, an internal API signed with IAM,
+code signing enforced on the payments webhook only."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def seed(demo: DemoAccount) -> None:
     _user_policy(demo)
     _web_acls(demo)
     _signed_api(demo)
+    _code_signing(demo)
 
 
 def _trust(condition: dict | None = None) -> str:
@@ -84,3 +86,26 @@ def _signed_api(demo: DemoAccount) -> None:
     for verb in ("GET", "POST"):
         gw.put_method(restApiId=api, resourceId=refunds, httpMethod=verb, authorizationType="AWS_IAM")
     gw.put_method(restApiId=api, resourceId=refunds, httpMethod="OPTIONS", authorizationType="NONE")
+
+
+def _code_signing(demo: DemoAccount) -> None:
+    """One code signing configuration (Enforce) in us-east-1, attached to the payments webhook; moto has no
+    code signing listings, so fill-ins answer them."""
+    config_arn = f"arn:aws:lambda:us-east-1:{demo.account}:code-signing-config:csc-0payments0webhook"
+    config = {"CodeSigningConfigId": "csc-0payments0webhook", "CodeSigningConfigArn": config_arn,
+              "Description": "payments pipeline signer",
+              "AllowedPublishers": {"SigningProfileVersionArns": [
+                  f"arn:aws:signer:us-east-1:{demo.account}:/signing-profiles/payments_pipeline/7c1a2b3d4e"]},
+              "CodeSigningPolicies": {"UntrustedArtifactOnDeployment": "Enforce"},
+              "LastModified": demo.days_ago(120).strftime("%Y-%m-%dT%H:%M:%S.000+0000")}
+
+    def configs(params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"CodeSigningConfigs": [config] if region == "us-east-1" else []}
+
+    def functions(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if region != "us-east-1" or params.get("CodeSigningConfigArn") != config_arn:
+            raise FillInError("ResourceNotFoundException", "no such code signing configuration", 404)
+        return {"FunctionArns": [f"arn:aws:lambda:us-east-1:{demo.account}:function:payments-webhook"]}
+
+    demo.fill_in("lambda", "ListCodeSigningConfigs", configs)
+    demo.fill_in("lambda", "ListFunctionsByCodeSigningConfig", functions)
