@@ -323,6 +323,8 @@ def main() -> int:
     p.add_argument("--server", action="store_true",
                    help="moto as a server process with the latency added in the server; the scan in a process "
                         "of its own, measured alone (CPU, peak RSS, retry wait, rendering)")
+    p.add_argument("--profile", type=Path, metavar="FILE",
+                   help="with --server: write a cProfile of the scan process to FILE (for pstats or snakeviz)")
     args = p.parse_args()
     overrides = {k: getattr(args, k) for k in ("users", "roles", "buckets", "instances", "volumes", "regions")}
     overrides["log_groups"] = args.log_groups
@@ -339,7 +341,8 @@ def main() -> int:
     if args.server:
         from benchmarks.server import run_server
         size = {**SIZES[args.size], **{k: v for k, v in overrides.items() if v is not None}}
-        figures = run_server(size, list(REGIONS[: size["regions"]]), args.latency_ms, _concurrency())
+        figures = run_server(size, list(REGIONS[: size["regions"]]), args.latency_ms, _concurrency(),
+                             args.profile)
         figures["size"] = args.size
     else:
         figures = run(args.size, overrides, args.latency_ms, args.trace_memory)

@@ -165,7 +165,8 @@ def _reasons(doc: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def run_server(size: dict[str, int], regions: list[str], latency_ms: float, concurrency: int) -> dict[str, Any]:
+def run_server(size: dict[str, int], regions: list[str], latency_ms: float, concurrency: int,
+               profile: Path | None = None) -> dict[str, Any]:
     """Seed a moto server through the API, then scan it from a separate process; the figures."""
     from benchmarks.scale import seed
 
@@ -178,7 +179,8 @@ def run_server(size: dict[str, int], regions: list[str], latency_ms: float, conc
         set_latency(url, latency_ms)
         child_env = {**os.environ, **env, "WA_SCAN_NO_PLUGINS": "1"}
         child_env.pop("AWS_PROFILE", None)
-        done = subprocess.run([sys.executable, __file__, "scan", json.dumps({"regions": regions})],
+        config = {"regions": regions, "profile": str(profile) if profile else None}
+        done = subprocess.run([sys.executable, __file__, "scan", json.dumps(config)],
                               env=child_env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError("the scan process failed:\n" + done.stderr[-4000:])
@@ -227,7 +229,16 @@ def main(argv: list[str]) -> int:
         serve(int(argv[1]))
         return 0
     if argv[:1] == ["scan"]:
-        print(json.dumps(scan(json.loads(argv[1]))))
+        config = json.loads(argv[1])
+        if config.get("profile"):
+            import cProfile
+
+            profiler = cProfile.Profile()
+            figures = profiler.runcall(scan, config)
+            profiler.dump_stats(config["profile"])
+        else:
+            figures = scan(config)
+        print(json.dumps(figures))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
