@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reports import DEFAULT_FORMATS, OUTPUT_FORMATS
 from reports import pdf as report_pdf
+from reports.drift import DRIFT_FORMATS
 from scanner.errors import UsageError
 from scanner.runner import DEFAULT_WORKERS
 from scanner.scan import ScanOptions, parse_check_options
@@ -137,7 +138,7 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
 
 def add_report_options(p: argparse.ArgumentParser) -> None:
     """``--format``, ``--out``, ``--force`` and ``--fail-on-new``, shared by ``diff`` and ``drift``."""
-    p.add_argument("--format", choices=("md", "html", "json"),
+    p.add_argument("--format", choices=DRIFT_FORMATS,
                    help="report format (default: from --out's suffix, else md)")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE (default: standard output)")
     p.add_argument("--force", action="store_true", help="overwrite --out FILE if it exists")
