@@ -77,7 +77,7 @@ def test_existing_results_are_not_overwritten(demo_doc, capsys):
     (["demo", "--region", "mars-north-1"], "unknown region 'mars-north-1'"),
     (["demo", "--option", "iam.access_keys_rotated.max_age_days=abc"], "must be int"),
     (["demo", "--option", "iam.access_keys_rotated.nope=1"], "has no option 'nope'"),
-    (["demo", "--format", "pdf"], "unknown output 'pdf'"),
+    (["demo", "--format", "docx"], "unknown output 'docx'"),
     (["--profile", "does-not-exist"], "unknown AWS profile 'does-not-exist'"),
 ])
 def test_bad_input_is_one_line_and_exit_2(argv, message, capsys, tmp_path):

@@ -40,4 +40,4 @@ def test_show_writes_scan_json_and_refuses_to_overwrite(tmp_path, capsys):
     assert doc["scan_id"] == scan_id and len(doc["findings"]) == 6
     assert main(["show", scan_id, "--db", str(db), "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
-    assert main(["show", scan_id, "--db", str(db), "--out", str(out), "--format", "pdf"]) == 2
+    assert main(["show", scan_id, "--db", str(db), "--out", str(out), "--format", "docx"]) == 2
