@@ -1,6 +1,6 @@
 """Demo resources for the depth evidence checks: roles trusted by vendors, a user with its own policy,
 AWS WAF web ACLs in front of some of the public load balancers, an internal API signed with IAM,
-code signing enforced on the payments webhook only."""
+code signing enforced on the payments webhook only, patching that scans without installing."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def seed(demo: DemoAccount) -> None:
     _web_acls(demo)
     _signed_api(demo)
     _code_signing(demo)
+    _patch_scan_only(demo)
 
 
 def _trust(condition: dict | None = None) -> str:
@@ -109,3 +110,27 @@ def _code_signing(demo: DemoAccount) -> None:
 
     demo.fill_in("lambda", "ListCodeSigningConfigs", configs)
     demo.fill_in("lambda", "ListFunctionsByCodeSigningConfig", functions)
+
+
+def _patch_scan_only(demo: DemoAccount) -> None:
+    """A State Manager association that scans the payments nodes nightly and installs nothing; moto has no
+    associations, so fill-ins answer them."""
+    association_id = "3f2c9a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
+
+    def associations(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if region != "us-east-1":
+            return {"Associations": []}
+        return {"Associations": [{"Name": "AWS-RunPatchBaseline", "AssociationId": association_id,
+                                  "AssociationName": "payments-patch-scan", "ScheduleExpression": "cron(0 2 * * ? *)",
+                                  "Targets": [{"Key": "tag:app", "Values": ["payments"]}]}]}
+
+    def describe(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if region != "us-east-1" or params.get("AssociationId") != association_id:
+            raise FillInError("AssociationDoesNotExist", "no such association", 400)
+        return {"AssociationDescription": {"Name": "AWS-RunPatchBaseline", "AssociationId": association_id,
+                                           "AssociationName": "payments-patch-scan",
+                                           "ScheduleExpression": "cron(0 2 * * ? *)",
+                                           "Parameters": {"Operation": ["Scan"]}}}
+
+    demo.fill_in("ssm", "ListAssociations", associations)
+    demo.fill_in("ssm", "DescribeAssociation", describe)
