@@ -208,6 +208,27 @@ def test_a_note_typed_after_choosing_not_applicable_survives_a_reload(tab: Tab, 
     assert tab.problems() == []
 
 
+def test_leaving_with_input_the_server_did_not_take_asks_first(tab: Tab, live: LiveServer) -> None:
+    page = tab.page
+    page.goto(live.url)
+    page.goto(live.base + SEC3)
+    page.route("**/q/permissions", lambda route: route.abort() if route.request.method == "POST"
+               else route.continue_())
+    page.locator("#note").click()
+    page.keyboard.type("typed while the server was away")
+    page.keyboard.press("Escape")
+    expect(page.locator("#save-status")).to_contain_text("Not saved")
+    kinds: list[str] = []
+    page.on("dialog", lambda d: kinds.append(d.type))
+    page.evaluate("window.location.assign('/')")  # the tab handler dismisses the prompt: the page stays
+    eventually(lambda: bool(kinds))
+    assert kinds == ["beforeunload"] and page.url == live.base + SEC3
+    assert page.locator("#note").input_value() == "typed while the server was away"
+    tab.dialogs.clear()
+    # Only the aborted save itself may be logged.
+    assert [p for p in tab.problems() if "Failed to load resource" not in p] == []
+
+
 def test_enter_alone_confirms_nothing(tab: Tab, live: LiveServer) -> None:
     page = tab.page
     page.goto(live.url)
