@@ -128,11 +128,15 @@ def coverage(g: nx.DiGraph) -> list[dict[str, Any]]:
         questions = _ordered(g, g.successors(pn))
         choices = [cn for qn in questions for cn in g.successors(qn)]
         covered = [cn for cn in choices if any(p[0] == "check" for p in g.predecessors(cn))]
+        # A choice has direct evidence when at least one check observes the practice itself.
+        direct = [cn for cn in covered
+                  if any(p[0] == "check" and g.edges[p, cn].get("strength") == "direct" for p in g.predecessors(cn))]
         bare = [g.nodes[qn]["id"] for qn in questions if not checks_for_question(g, g.nodes[qn]["id"])]
         out.append({
             "pillar": pn[1], "name": g.nodes[pn]["name"],
             "questions": len(questions), "questions_with_evidence": len(questions) - len(bare),
             "choices": len(choices), "choices_with_evidence": len(covered),
+            "choices_with_direct_evidence": len(direct),
             "questions_without_evidence": bare,
         })
     return out

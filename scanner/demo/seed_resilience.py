@@ -209,7 +209,8 @@ def _scaling(demo: DemoAccount) -> None:
         AutoScalingGroupName="payments-web", PolicyName="cpu-50", PolicyType="TargetTrackingScaling",
         TargetTrackingConfiguration={"TargetValue": 50.0, "PredefinedMetricSpecification": {
             "PredefinedMetricType": "ASGAverageCPUUtilization"}})
-    demo.client("dynamodb", WEST).create_table(
+    # In us-east-1: eu-west-1's only table is the stack-managed ingest cursor, the demo's IaC pass.
+    demo.client("dynamodb", EAST).create_table(
         TableName="legacy-report-index", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         ProvisionedThroughput={"ReadCapacityUnits": 200, "WriteCapacityUnits": 50})

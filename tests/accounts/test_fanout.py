@@ -106,16 +106,16 @@ def test_other_accounts_need_a_role(org, tmp_path, capsys):
 
 
 def _doc(account: str, status: str) -> dict:
-    finding = {"id": f"f-{account}", "check": "guardduty.enabled", "status": status, "severity": "high",
-               "account": account, "region": "us-east-1", "resource": f"arn:aws:guardduty:us-east-1:{account}:x",
-               "message": "m", "evidence": {"observed": {}, "source": ["guardduty:ListDetectors"],
+    finding = {"id": f"f-{account}", "check": "iam.root_mfa_enabled", "status": status, "severity": "critical",
+               "account": account, "region": "global", "resource": f"arn:aws:iam::{account}:root",
+               "message": "m", "evidence": {"observed": {}, "source": ["iam:GetAccountSummary"],
                                             "collected_at": "2026-01-01T00:00:00Z"}}
     return {"tool": {"name": "wa-scan", "version": "t"}, "account": account, "caller_arn": "arn",
             "regions": ["us-east-1"],
             "started_at": "a", "finished_at": "b", "complete": True, "partial": False,
-            "api_calls": {"total": 1, "by_operation": {"guardduty:ListDetectors": 1}},
-            "checks": [{"id": "guardduty.enabled", "title": "t", "service": "guardduty", "severity": "high",
-                        "scope": "regional", "counts": {"pass": int(status == "pass"), "fail": int(status == "fail"),
+            "api_calls": {"total": 1, "by_operation": {"iam:GetAccountSummary": 1}},
+            "checks": [{"id": "iam.root_mfa_enabled", "title": "t", "service": "iam", "severity": "critical",
+                        "scope": "global", "counts": {"pass": int(status == "pass"), "fail": int(status == "fail"),
                                                         "not_assessed": 0}}],
             "findings": [finding]}
 
@@ -125,7 +125,7 @@ def _choice(doc: dict, choice: str) -> dict:
 
 
 def test_workload_union_rule():
-    choice = "sec_detect_investigate_events_app_service_logging"
+    choice = "sec_securely_operate_aws_account"
     both_pass = merge_workload("w", [_doc("111111111111", "pass"), _doc("222222222222", "pass")], ScanOptions())
     one_fails = merge_workload("w", [_doc("111111111111", "pass"), _doc("222222222222", "fail")], ScanOptions())
     # other checks informing this choice did not run here, so "every account passes" is at most partial

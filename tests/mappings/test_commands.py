@@ -44,6 +44,10 @@ def test_coverage_per_pillar(capsys):
     assert out["total"]["choices_with_evidence"] == sum(p["choices_with_evidence"] for p in out["pillars"]) > 0
     security = out["pillars"][1]
     assert "identities" not in security["questions_without_evidence"]
+    # every link is listed with its strength; a direct link makes its choice count as directly evidenced
+    assert len(out["links"]) == out["mapping"]["links"] == sum(out["mapping"]["by_strength"].values())
+    direct = {(lk["question"], lk["choice"]) for lk in out["links"] if lk["strength"] == "direct"}
+    assert out["total"]["choices_with_direct_evidence"] == len(direct) > 0
     assert main(["coverage"]) == 0
     text = capsys.readouterr().out
     assert "Total" in text and "/307" in text and "no check informs" in text
@@ -52,7 +56,8 @@ def test_coverage_per_pillar(capsys):
 def test_coverage_of_a_custom_lens(capsys):
     out = _json(capsys, ["coverage", "--format", "json", *ACME])
     assert out["lens"]["name"] == "Acme Platform Standards"
-    assert out["total"] == {"questions": 4, "questions_with_evidence": 3, "choices": 8, "choices_with_evidence": 4}
+    assert out["total"] == {"questions": 4, "questions_with_evidence": 3, "choices": 8, "choices_with_evidence": 4,
+                            "choices_with_direct_evidence": 3}
 
 
 def test_explain_a_choice_by_id_or_bp_code(capsys):

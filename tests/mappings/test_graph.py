@@ -34,7 +34,8 @@ def test_queries_on_the_tiny_lens(tiny, tiny_mapping):
     assert choices_without_evidence(g) == [("q2", "e"), ("q3", "f")]
     assert questions_without_evidence(g) == ["q3"]
     assert coverage(g) == [{"pillar": "security", "name": "Security", "questions": 3, "questions_with_evidence": 2,
-                            "choices": 6, "choices_with_evidence": 4, "questions_without_evidence": ["q3"]}]
+                            "choices": 6, "choices_with_evidence": 4, "choices_with_direct_evidence": 1,
+                            "questions_without_evidence": ["q3"]}]
 
 
 def test_graph_shape_pillar_question_choice_check(tiny, tiny_mapping):

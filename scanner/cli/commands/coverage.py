@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 
 from rich.console import Console
 from rich.markup import escape
@@ -35,20 +36,26 @@ def run(args: argparse.Namespace) -> int:
     b = load_bundle(args.lens, args.mapping, installed_check_ids())
     pillars = coverage(b.graph)
     total = {key: sum(int(p[key]) for p in pillars)
-             for key in ("questions", "questions_with_evidence", "choices", "choices_with_evidence")}
+             for key in ("questions", "questions_with_evidence", "choices", "choices_with_evidence",
+                         "choices_with_direct_evidence")}
+    strengths = Counter(link.strength for link in b.mapping.links)
     if args.format == "json":
-        print(json.dumps({"lens": b.lens.info(), "mapping": b.mapping.info(), "checks": len(b.mapping.check_ids()),
-                          "pillars": pillars, "total": total}, indent=2))
+        links = [{"check": link.check, "question": link.question, "choice": link.choice, "strength": link.strength,
+                  "on_pass": link.on_pass, "on_fail": link.on_fail} for link in b.mapping.links]
+        print(json.dumps({"lens": b.lens.info(), "mapping": {**b.mapping.info(), "by_strength": dict(strengths)},
+                          "checks": len(b.mapping.check_ids()), "pillars": pillars, "total": total,
+                          "links": links}, indent=2))
         return 0
-    table = Table("pillar", "choices with evidence", "%", "questions with evidence", box=None,
+    table = Table("pillar", "choices with evidence", "%", "of them direct", "questions with evidence", box=None,
                   header_style="bold")
     for p in [*pillars, {"name": "Total", **total}]:
         table.add_row(escape(str(p["name"])), f"{p['choices_with_evidence']}/{p['choices']}",
                       f"{_pct(int(p['choices_with_evidence']), int(p['choices']))}%",
-                      f"{p['questions_with_evidence']}/{p['questions']}")
+                      str(p["choices_with_direct_evidence"]), f"{p['questions_with_evidence']}/{p['questions']}")
     console = Console()
     console.print(table)
-    console.print(f"{len(b.mapping.links)} links from {len(b.mapping.check_ids())} checks ({b.lens.name}).")
+    console.print(f"{len(b.mapping.links)} links ({strengths['direct']} direct, {strengths['indicative']} indicative) "
+                  f"from {len(b.mapping.check_ids())} checks ({b.lens.name}).")
     labels = {q.id: q.label for q in b.lens.questions()}
     for p in pillars:
         bare = p["questions_without_evidence"]
