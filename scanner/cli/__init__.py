@@ -9,6 +9,7 @@ _restore_signals = interrupts.quiet_start()
 
 import argparse  # noqa: E402
 import importlib  # noqa: E402
+import os  # noqa: E402
 import pkgutil  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
@@ -107,6 +108,11 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("wa-scan: interrupted", file=sys.stderr)
         return interrupts.EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`wa-scan push --preview | head`): nothing more to say, and no traceback
+        # when Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         restore()
 

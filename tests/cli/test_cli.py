@@ -111,3 +111,16 @@ def test_help_teaches_and_console_script_runs():
     demo_help = subprocess.run([sys.executable, "-m", "scanner", "demo", "--help"], capture_output=True,
                                text=True)
     assert "--fail-on" in demo_help.stdout and "--region" in demo_help.stdout
+
+
+def test_a_reader_that_goes_away_is_no_traceback():
+    """`wa-scan checks --format json | head -c 10`: the pipe closes early; wa-scan ends quietly."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "scanner", "checks", "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.read(10)
+    proc.stdout.close()  # the reader goes away before wa-scan has written everything
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and proc.returncode == 0, err.decode()
