@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from checks._dates import as_datetime
 from checks._time import ago
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
@@ -22,17 +23,6 @@ class RegionFis:
     templates: list[dict[str, Any]] = field(default_factory=list)
     experiments: list[dict[str, Any]] = field(default_factory=list)
     error: NotAssessed | None = None
-
-
-def _as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _read(ctx: CheckContext, region: str) -> RegionFis:
@@ -76,7 +66,7 @@ def experiments_recent(ctx: CheckContext) -> Iterator[Finding]:
             continue
         last_run: dict[str, datetime] = {}
         for exp in fis.experiments:
-            started = _as_datetime(exp.get("startTime") or exp.get("creationTime"))
+            started = as_datetime(exp.get("startTime") or exp.get("creationTime"))
             status = (exp.get("state") or {}).get("status")
             if started is None or status in _NOT_RUN:
                 continue
