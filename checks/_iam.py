@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from checks._dates import as_datetime
 from scanner.api import CheckContext, NotAssessed, Reason, classify
 
 REPORT_SOURCES = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")
@@ -52,11 +53,7 @@ def parse_time(value: str | None) -> datetime | None:
     """A credential-report timestamp, or ``None`` for ``N/A``, ``no_information`` and the like."""
     if not value or value in ("N/A", "no_information", "not_supported"):
         return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return as_datetime(value)
 
 
 def days_since(when: datetime | None, now: datetime | None = None) -> int | None:
@@ -159,12 +156,3 @@ def is_aws_managed(policy_arn: str) -> bool:
 def is_service_linked(role: dict[str, Any]) -> bool:
     """True for service-linked roles, which AWS services create, use and delete themselves."""
     return str(role.get("Path", "")).startswith(SERVICE_LINKED_PATH)
-
-
-def as_datetime(value: Any) -> datetime | None:
-    """A timestamp from an API answer (datetime or ISO text) as an aware datetime, ``None`` when absent."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return parse_time(str(value))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from checks._dates import as_datetime
 from checks._time import ago
 from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
@@ -74,18 +75,6 @@ def source_servers_replicating(ctx: CheckContext) -> Iterator[Finding]:
                              f"(state {state}{detail})", observed)
 
 
-def _parse(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
 @check(
     id="drs.recovery_drill_recent",
     title="Disaster recovery is drilled for every source server",
@@ -112,7 +101,7 @@ def recovery_drill_recent(ctx: CheckContext) -> Iterator[Finding]:
     for server in servers:
         last = ((server.get("lifeCycle") or {}).get("lastLaunch") or {})
         initiated = last.get("initiated") or {}
-        when = _parse(initiated.get("apiCallDateTime"))
+        when = as_datetime(initiated.get("apiCallDateTime"))
         status = last.get("status")
         observed = {"source_server": server["sourceServerID"], "days": days, "last_launch_type": initiated.get("type"),
                     "last_launch_at": when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None,
