@@ -159,25 +159,31 @@ def run_checks(
     # Workers block SIGINT/SIGTERM, so the main thread takes them and stops the scan at once.
     pool = cf.ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="wa-scan",
                                  initializer=block_in_worker)
-    futures = {pool.submit(run_one, reg, region): (reg, region) for reg, region in tasks}
-    pending = set(futures)
+    futures: dict[cf.Future, tuple[RegisteredCheck, str]] = {}
+    # Results by future, each stored in one step, so an interrupt never counts one twice or loses one.
+    gathered: dict[cf.Future, list[Finding]] = {}
     try:
+        # Submitting starts threads and waits for each to come up: a signal can land here too.
+        for reg, region in tasks:
+            futures[pool.submit(run_one, reg, region)] = (reg, region)
+        pending = set(futures)
         while pending:
             finished, pending = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
             for fut in finished:
                 reg, region = futures[fut]
                 # Only this thread gathers results, so no lock is needed here.
-                findings.extend(fut.result())
+                gathered[fut] = fut.result()
                 done += 1
                 if progress:
                     progress(done, len(tasks), f"{reg.meta.id} {region}")
     except KeyboardInterrupt:
         complete = False
         pool.shutdown(wait=False, cancel_futures=True)
-        for fut in pending:
-            reg, region = futures[fut]
-            if fut.done() and not fut.cancelled():
-                findings.extend(fut.result())
+        submitted = list(futures)  # in the order of ``tasks``, as far as submitting got
+        for index, (reg, region) in enumerate(tasks):
+            fut = submitted[index] if index < len(submitted) else None
+            if fut is not None and (fut in gathered or (fut.done() and not fut.cancelled())):
+                gathered[fut] = fut.result()
                 continue
             findings.append(not_assessed_finding(
                 reg.meta, target.account, region,
@@ -186,6 +192,8 @@ def run_checks(
             ))
     finally:
         pool.shutdown(wait=complete, cancel_futures=True)
+    for result in gathered.values():
+        findings.extend(result)
 
     findings.sort(key=lambda f: (f.check, f.region, f.resource))
     return ScanResult(

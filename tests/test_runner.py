@@ -82,3 +82,28 @@ def test_interrupt_keeps_results_and_marks_incomplete(aws, monkeypatch):
     assert result.to_dict()["complete"] is False
     assert len(result.findings) == 2
     assert all(f.status == "fail" or f.reason is Reason.INTERRUPTED for f in result.findings)
+
+
+def test_an_interrupt_while_tasks_are_being_submitted_keeps_the_scan(aws, monkeypatch):
+    # Submitting starts worker threads and waits for each: on a busy machine a Ctrl-C lands there.
+    import concurrent.futures as cf
+
+    from checks.guardduty import guardduty_enabled
+
+    real_submit = cf.ThreadPoolExecutor.submit
+    calls = {"n": 0}
+
+    def interrupting_submit(self, *a, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real_submit(self, *a, **kw)
+
+    monkeypatch.setattr(cf.ThreadPoolExecutor, "submit", interrupting_submit)
+    result = run_checks(_target(["us-east-1", "eu-west-1", "eu-west-2"]), [_reg(guardduty_enabled)], workers=1)
+    assert not result.complete
+    by_region = {f.region: f for f in result.findings}
+    assert sorted(by_region) == ["eu-west-1", "eu-west-2", "us-east-1"]
+    # The first task was submitted (and ran or was cancelled); the two never submitted are interrupted.
+    assert by_region["eu-west-1"].reason is Reason.INTERRUPTED
+    assert by_region["eu-west-2"].reason is Reason.INTERRUPTED
