@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
+from checks._dates import days_since
 from checks._time import ago
 from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 # Stacks that hold no resources yet or any more.
 _SKIPPED_STATUSES = ("REVIEW_IN_PROGRESS", "DELETE_COMPLETE")
-
-
-def age_days(when: Any, now: datetime | None = None) -> int | None:
-    """Whole days since ``when`` (a datetime or ISO string); None when it is missing or unreadable."""
-    if isinstance(when, str):
-        try:
-            when = datetime.fromisoformat(when.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if not isinstance(when, datetime):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0, ((now or datetime.now(UTC)) - when).days)
 
 
 @check(
@@ -53,7 +39,8 @@ def no_drift(ctx: CheckContext) -> Iterator[Finding]:
         name, arn = stack["StackName"], stack["StackId"]
         drift = stack.get("DriftInformation") or {}
         status = drift.get("StackDriftStatus", "NOT_CHECKED")
-        age = age_days(drift.get("LastCheckTimestamp"))
+        age = days_since(drift.get("LastCheckTimestamp"))
+        age = max(0, age) if age is not None else None  # a clock a little ahead is not a future check
         observed = {"stack": name, "stack_status": stack.get("StackStatus"), "drift_status": status,
                     "last_drift_check_days_ago": age, "max_check_age_days": max_age,
                     "nested": bool(stack.get("ParentId"))}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
+from checks._dates import days_since
 from checks._ec2 import name_tag
 from scanner.api import CheckContext, Finding, check
 
@@ -77,14 +77,6 @@ def volumes_gp3(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.passed(arn, f"{_label(vol)} is {vtype}", observed)
 
 
-def _age_days(created: Any) -> int | None:
-    if not isinstance(created, datetime):
-        return None
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    return (datetime.now(UTC) - created).days
-
-
 @check(
     id="ec2.volumes_attached",
     title="EBS volumes are attached to an instance",
@@ -106,7 +98,7 @@ def volumes_attached(ctx: CheckContext) -> Iterator[Finding]:
         attached_to = [a.get("InstanceId") for a in vol.get("Attachments") or [] if a.get("InstanceId")]
         observed = {"volume_id": vol["VolumeId"], "state": state, "size_gb": size,
                     "volume_type": vol.get("VolumeType"), "attached_to": attached_to,
-                    "age_days": _age_days(vol.get("CreateTime"))}
+                    "age_days": days_since(vol.get("CreateTime"))}
         if state == "available":
             yield ctx.failed(arn, f"{_label(vol)} ({size} GB {vol.get('VolumeType')}) is attached to no instance",
                              observed)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
+from checks._dates import days_since
 from checks._ec2 import instance_arn, instances, name_tag
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
@@ -27,14 +27,6 @@ def patch_states(ctx: CheckContext, instance_ids: list[str]) -> tuple[dict[str, 
         for state in answer.get("InstancePatchStates", []):
             states[state["InstanceId"]] = state
     return states, errors
-
-
-def _age_days(when: Any) -> int | None:
-    if not isinstance(when, datetime):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return (datetime.now(UTC) - when).days
 
 
 def _ago(days: int) -> str:
@@ -75,7 +67,7 @@ def patch_compliance(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.failed(arn, f"{label} has no patch compliance data: not a managed node, or never scanned "
                              "by Patch Manager", {"instance_id": iid, "patch_state": None})
             continue
-        age = _age_days(state.get("OperationEndTime"))
+        age = days_since(state.get("OperationEndTime"))
         counts = {key: int(state.get(key) or 0) for key in (
             "MissingCount", "FailedCount", "InstalledPendingRebootCount", "CriticalNonCompliantCount",
             "SecurityNonCompliantCount")}
