@@ -53,7 +53,8 @@ UNCALIBRATED_RULE = ("any contradicted High-risk choice gives HIGH; else any con
 UNMAPPED_RULE = ("UNKNOWN: no check of wa-scan informs this question; a reviewer answers it with the team "
                  "(see each best practice's questions to ask and artefact to request)")
 CUSTOM_RULE = ("the lens's own risk rules, first match wins, with the choices supported by evidence as "
-               "selected; UNKNOWN when the outcome depends on choices no check could assess")
+               "selected and those contradicted through a direct link by a finding of medium severity or worse "
+               "as not selected; UNKNOWN when the outcome depends on choices no check could assess")
 _SEVERITY_RANK = SEVERITY_RANK
 # A contradiction is firm (it can make a question HIGH) when a direct link carries it with a finding at
 # least this severe; below it, or through indicative links only, the evidence says "likely", not "certain".
@@ -381,13 +382,35 @@ def _count(n: int, noun: str, bare: bool = False) -> str:
     return word if bare else f"{n} {word}"
 
 
-def _custom_risk(q: Question, choices: list[dict[str, Any]]) -> tuple[str, str]:
-    state = {c["choice"]: c["suggestion"] for c in choices}
-    values: dict[str, bool | None] = {
-        cid: True if s == "supported" else False if s == "contradicted" else None for cid, s in state.items()}
+def _custom_risk(q: Question, choices: list[dict[str, Any]]) -> tuple[str, str, str | None]:
+    """The lens's own rules, calibrated as the default rule is: a contradiction that is not firm (only
+    indicative links, or only low/info findings) leaves its choice open rather than unselected, and
+    ``risk if confirmed`` says what the rules give once the reviewer confirms it."""
+    values: dict[str, bool | None] = {}
+    soft: list[str] = []
+    for c in choices:
+        if c["suggestion"] == "supported":
+            values[c["choice"]] = True
+        elif c["suggestion"] == "contradicted":
+            firm = (c.get("weight") or {}).get("firm", True)
+            values[c["choice"]] = False if firm else None
+            if not firm:
+                soft.append(c["choice"])
+        else:
+            values[c["choice"]] = None
     if q.none_choice:
         values[q.none_choice] = False
-    rules = q.risk_rules or ()
+    risk, why = _evaluate_rules(q.risk_rules or (), values)
+    if not soft:
+        return risk, why, None
+    confirmed, _ = _evaluate_rules(q.risk_rules or (), {**values, **dict.fromkeys(soft, False)})
+    if confirmed == risk:
+        return risk, why, None
+    return risk, (f"{why} Contradicted only through indicative links or by low-severity findings, so left open: "
+                  f"{', '.join(soft)}; {confirmed} if the reviewer confirms the contradiction."), confirmed
+
+
+def _evaluate_rules(rules: tuple, values: dict[str, bool | None]) -> tuple[str, str]:
     outcomes = possible_outcomes(rules, values)
     risks = sorted({r.question_risk for _, r in outcomes})
     selected = ", ".join(sorted(c for c, v in values.items() if v)) or "none"
@@ -414,7 +437,7 @@ def _question_suggestion(g: nx.DiGraph, lens: Lens, q: Question, ev: _Evidence,
     if not checks_for_question(g, q.id):
         risk, rule = "UNKNOWN", UNMAPPED_RULE
     elif q.risk_rules:
-        risk, rule = _custom_risk(q, choices)
+        risk, rule, confirmed = _custom_risk(q, choices)
     else:
         risk, rule, confirmed = _default_risk(choices)
     pillar = lens.pillar(q.pillar)

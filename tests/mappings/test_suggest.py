@@ -297,3 +297,14 @@ def test_demo_scan_has_suggestions_for_every_question_of_the_lens(demo_scan):
     states = {c["suggestion"] for s in doc["suggestions"] for c in s["choices"]}
     assert {"contradicted", "unknown"} <= states
     assert doc["improvements"] and doc["improvements"][0]["score"] > 0
+
+
+def test_custom_lens_rules_are_calibrated_like_the_default_rule(tmp_path):
+    # A contradiction by low-severity findings leaves its choice open; confirming it gives what the rules say.
+    lens, mapping = _custom([("aaa", "NO_RISK"), ("default", "HIGH_RISK")], tmp_path)
+    soft = suggest(findings("fake.alpha", "fail", severity="low"), lens, mapping, checks_run=ALL)[0]
+    assert soft["risk"] == "UNKNOWN" and soft["risk_if_confirmed"] == "HIGH"
+    assert "left open: aaa; HIGH if the reviewer confirms" in soft["risk_rule"], soft["risk_rule"]
+    firm = suggest(findings("fake.alpha", "fail", severity="high"), lens, mapping, checks_run=ALL)[0]
+    assert firm["risk"] == "HIGH" and firm["risk_if_confirmed"] is None
+    assert "rule 2 of 2 (condition 'default'" in firm["risk_rule"]
