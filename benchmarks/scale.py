@@ -291,6 +291,8 @@ def run_many(accounts: int, size: dict[str, int], latency_ms: float, parallel: i
         "executor": executor, "parallel": parallel, "scanned": len(scanned), "wall_s": round(wall, 2),
         "seed_s": round(seed_s, 2), "api_calls": sum(o["doc"]["api_calls"]["total"] for o in scanned),
         "peak_rss_mb": _rss_mb(),
+        "by_operation": dict(sum((Counter(o["doc"]["api_calls"]["by_operation"]) for o in scanned), Counter())),
+        "per_account_calls": {o["account"]: o["doc"]["api_calls"]["total"] for o in scanned},
     }
 
 
@@ -318,8 +320,11 @@ def main() -> int:
                    help="also measure the scan's own Python heap peak (tracemalloc; slower)")
     p.add_argument("--accounts", type=int, metavar="N",
                    help="multi-account mode: N accounts of the chosen size, scanned through assumed roles")
-    p.add_argument("--parallel-accounts", type=int, default=4, metavar="P", help="accounts at once (default 4)")
-    p.add_argument("--executor", default="local", help="multi-account executor: local or dask (in-process cluster)")
+    p.add_argument("--parallel-accounts", "--parallel", default="4", metavar="P[,P...]",
+                   help="accounts at once (default 4); with --server a list runs each against the same server")
+    p.add_argument("--executor", default="local", metavar="E[,E...]",
+                   help="multi-account executor: local, dask (threads) or dask-processes (a LocalCluster of worker "
+                        "processes); with --server a list runs each")
     p.add_argument("--server", action="store_true",
                    help="moto as a server process with the latency added in the server; the scan in a process "
                         "of its own, measured alone (CPU, peak RSS, retry wait, rendering)")
@@ -333,7 +338,19 @@ def main() -> int:
     os.environ.setdefault("WA_SCAN_NO_PLUGINS", "1")
     if args.accounts:
         size = {**SIZES[args.size], **{k: v for k, v in overrides.items() if v is not None}}
-        figures = run_many(args.accounts, size, args.latency_ms, args.parallel_accounts, args.executor)
+        try:
+            parallels = [int(v) for v in args.parallel_accounts.split(",")]
+        except ValueError:
+            p.error("--parallel-accounts: whole numbers, comma-separated")
+        executors = args.executor.split(",")
+        if args.server:
+            from benchmarks.many_server import run_many_server
+            figures = run_many_server(args.accounts, size, list(REGIONS[: size["regions"]]), args.latency_ms,
+                                      executors, parallels)
+        elif len(parallels) > 1 or len(executors) > 1:
+            p.error("one --parallel-accounts and one --executor without --server")
+        else:
+            figures = run_many(args.accounts, size, args.latency_ms, parallels[0], executors[0])
         print(json.dumps(figures, indent=2))
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2) + "\n")

@@ -21,16 +21,48 @@ from scanner.scan import ScanOptions, build_document, exit_code, installed_check
 from scanner.scope import apply_scope, merged_scope, tags_for_scope
 from scanner.session import make_session, open_target
 
+# The Dask clusters wa-scan starts itself on this machine (threads of this process, or worker processes).
+LOCAL_DASK = ("dask", "dask-processes")
 
-def scan_one_account(spec: AccountSpec, opts: ScanOptions) -> dict[str, Any]:
+
+class CheckSetMismatch(Exception):
+    """The process scanning an account lacks some of the checks the multi-account scan settled on."""
+
+
+def settled_check_ids(opts: ScanOptions) -> tuple[str, ...]:
+    """The checks every account of one multi-account scan runs, settled once before the fan-out.
+
+    Each account resolving ``--checks``/``--services`` on its own would let accounts of one scan run
+    different checks: a check module added to the tree mid-scan, or a Dask worker with another wa-scan
+    or other plugins installed. The roll-ups compare accounts, so they must answer the same questions.
+    """
+    return tuple(c.meta.id for c in select_checks(discover(plugins=opts.plugins), opts.check_ids, opts.services))
+
+
+def _checks_to_run(opts: ScanOptions, check_ids: tuple[str, ...] | None) -> list[Any]:
+    available = discover(plugins=opts.plugins)
+    if check_ids is None:
+        return select_checks(available, opts.check_ids, opts.services)
+    missing = [c for c in check_ids if c not in available]
+    if missing:
+        raise CheckSetMismatch(f"this worker lacks {len(missing)} of the scan's {len(check_ids)} checks "
+                               f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): install the "
+                               "same wa-scan and plugins on every worker")
+    return [available[c] for c in check_ids]
+
+
+def scan_one_account(spec: AccountSpec, opts: ScanOptions, check_ids: tuple[str, ...] | None = None
+                     ) -> dict[str, Any]:
     """Scan one account and return ``{"account", "name", "status", "reason", "doc", "exit"}``.
 
     A plain function of (account, role, options) -> result: the local pool and a Dask worker run the
-    same code. It writes nothing; the caller writes outputs and history.
+    same code. It writes nothing; the caller writes outputs and history. ``check_ids`` is the exact set
+    of checks to run (``settled_check_ids``); without it ``opts`` selects them here.
     """
     outcome: dict[str, Any] = {"account": spec.account_id, "name": spec.name, "status": "scanned",
                                "reason": None, "doc": None, "exit": 0}
     try:
+        chosen = _checks_to_run(opts, check_ids)
         base = make_session(spec.profile)
         if spec.use_caller_credentials:
             session = base
@@ -41,7 +73,6 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions) -> dict[str, Any]:
                              io_workers=opts.io_workers)
         if target.account != spec.account_id:
             raise AccountAccessError(f"credentials are for account {target.account}, not {spec.account_id}")
-        chosen = select_checks(discover(plugins=opts.plugins), opts.check_ids, opts.services)
         tags = tags_for_scope(opts.scope, target)
         result = run_checks(target, chosen, options=opts.check_options, workers=opts.workers)
         if opts.scope is not None:
@@ -49,7 +80,7 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions) -> dict[str, Any]:
         doc = build_document(result, opts)
         doc["account_name"] = spec.name
         outcome.update(doc=doc, exit=exit_code(result, opts.fail_on))
-    except AccountAccessError as exc:
+    except (AccountAccessError, CheckSetMismatch) as exc:
         outcome.update(status="not_assessed", reason=str(exc), exit=3)
     except (WaScanError, MappingError) as exc:
         outcome.update(status="not_assessed", reason=str(exc), exit=3)
@@ -66,34 +97,32 @@ def run_accounts(
 ) -> Iterator[dict[str, Any]]:
     """Yield each account's outcome as it finishes; one slow or failing account never stalls the rest.
 
-    Accounts scanned side by side share the machine: their thread budgets are divided between them,
-    since more threads than that only queue for the interpreter.
+    Accounts scanned side by side in one interpreter (the local pool, ``dask``) divide its thread budget
+    between them, since more threads than that only queue for the interpreter; a worker process of
+    ``dask-processes`` or a remote cluster scans one account per thread with the budget it was given.
     """
+    check_ids = settled_check_ids(opts)
     share = max(1, max_parallel)
-    opts = replace(opts, workers=max(8, opts.workers // share), io_workers=max(8, opts.io_workers // share))
+    if executor in ("local", "dask"):
+        opts = replace(opts, workers=max(8, opts.workers // share), io_workers=max(8, opts.io_workers // share))
     if executor == "local":
         with cf.ThreadPoolExecutor(max_workers=max(1, max_parallel), thread_name_prefix="wa-scan-acct") as pool:
-            futures = [pool.submit(scan_one_account, spec, opts) for spec in specs]
+            futures = [pool.submit(scan_one_account, spec, opts, check_ids) for spec in specs]
             for done, fut in enumerate(cf.as_completed(futures), start=1):
                 outcome = fut.result()
                 if progress:
                     progress(done, len(specs), outcome["account"])
                 yield outcome
         return
-    if not executor.startswith("dask://") and executor != "dask":
-        raise UsageError(f"--executor {executor!r}: use 'local' or dask://HOST:PORT")
+    if not executor.startswith("dask://") and executor not in LOCAL_DASK:
+        raise UsageError(f"--executor {executor!r}: use local, dask, dask-processes or dask://HOST:PORT")
     try:
-        from distributed import Client, as_completed
+        from distributed import as_completed
     except ImportError:
-        raise UsageError("--executor dask needs Dask: pip install 'wa-scan[dask]'") from None
-    # "dask" alone starts a LocalCluster in this process (threads): the same code path, one machine.
-    address = executor[len("dask://"):] if executor.startswith("dask://") else None
-    if address:
-        client = Client(address)
-    else:
-        client = Client(processes=False, n_workers=1, threads_per_worker=max(1, max_parallel))
+        raise UsageError(f"--executor {executor} needs Dask: pip install 'wa-scan[dask]'") from None
+    client = _dask_client(executor, max_parallel)
     try:
-        futures = client.map(scan_one_account, specs, opts=opts, pure=False)
+        futures = client.map(scan_one_account, specs, opts=opts, check_ids=check_ids, pure=False)
         for done, fut in enumerate(as_completed(futures), start=1):
             outcome = fut.result()
             if progress:
@@ -101,6 +130,24 @@ def run_accounts(
             yield outcome
     finally:
         client.close()
+
+
+def _dask_client(executor: str, max_parallel: int) -> Any:
+    """A client for ``dask://HOST:PORT``, or a LocalCluster started here.
+
+    ``dask`` runs accounts as threads of this process (one interpreter, like the local pool);
+    ``dask-processes`` starts ``max_parallel`` worker processes of one thread each, so accounts scanned
+    at once use as many cores. No dashboard and no memory limit: the cluster lives for one scan.
+    """
+    from distributed import Client
+
+    if executor.startswith("dask://"):
+        return Client(executor[len("dask://"):])
+    parallel = max(1, max_parallel)
+    if executor == "dask-processes":
+        return Client(processes=True, n_workers=parallel, threads_per_worker=1, dashboard_address=None,
+                      memory_limit=0)
+    return Client(processes=False, n_workers=1, threads_per_worker=parallel, dashboard_address=None)
 
 
 def merge_workload(name: str, docs: list[dict[str, Any]], opts: ScanOptions) -> dict[str, Any]:

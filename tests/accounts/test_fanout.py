@@ -143,3 +143,121 @@ def test_dask_executor_runs_the_same_function(org, tmp_path):
     assert code == 0
     summary = json.loads((tmp_path / "org" / "org.json").read_text())
     assert {a["account"] for a in summary["accounts"]} == {org["prod"], org["staging"]}
+
+
+def _guardduty_specs(org: dict[str, str]) -> list:
+    from scanner.accounts.targets import AccountSpec
+
+    return [AccountSpec(account_id=org[name], role_name="R", regions=("us-east-1",)) for name in ("prod", "staging")]
+
+
+def test_every_account_runs_the_check_set_settled_before_the_fan_out(org, monkeypatch):
+    """A check module that appears mid-scan (or on one worker) must not give one account more checks."""
+    import scanner.accounts.fanout as fanout
+    from scanner.registry import discover
+
+    real = discover(plugins=False)
+    calls = {"n": 0}
+
+    def growing(plugins: bool = True) -> dict:
+        calls["n"] += 1
+        # the first listing has GuardDuty's check only; every later one has two more
+        keep = ("guardduty.enabled",) if calls["n"] == 1 else ("guardduty.enabled", "iam.root_mfa_enabled",
+                                                                "iam.password_policy")
+        return {k: v for k, v in real.items() if k in keep}
+
+    monkeypatch.setattr(fanout, "discover", growing)
+    opts = ScanOptions(regions=["us-east-1"], plugins=False, quiet=True, record=False)
+    outcomes = list(fanout.run_accounts(_guardduty_specs(org), opts, max_parallel=1))
+    assert calls["n"] >= 3  # settled once, then listed again by each account
+    assert [[c["id"] for c in o["doc"]["checks"]] for o in outcomes] == [["guardduty.enabled"]] * 2
+
+
+def test_a_worker_lacking_a_settled_check_is_not_assessed_with_the_reason(org):
+    from scanner.accounts.fanout import scan_one_account
+
+    spec = _guardduty_specs(org)[0]
+    opts = ScanOptions(regions=["us-east-1"], plugins=False, quiet=True, record=False)
+    outcome = scan_one_account(spec, opts, ("guardduty.enabled", "plugin.not_installed_here"))
+    assert outcome["status"] == "not_assessed" and outcome["doc"] is None and outcome["exit"] == 3
+    assert outcome["reason"] == ("this worker lacks 1 of the scan's 2 checks (plugin.not_installed_here): install "
+                                 "the same wa-scan and plugins on every worker")
+
+
+def test_unknown_check_id_is_one_usage_error_before_any_account(org):
+    from scanner.accounts.fanout import run_accounts
+    from scanner.errors import UsageError
+
+    opts = ScanOptions(regions=["us-east-1"], plugins=False, check_ids=["no.such_check"])
+    with pytest.raises(UsageError, match="unknown check id 'no.such_check'"):
+        list(run_accounts(_guardduty_specs(org), opts))
+
+
+class _FakeFuture:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+class _FakeClient:
+    """Stands in for distributed.Client: records how the cluster was asked for and runs tasks inline."""
+
+    made: list[dict] = []
+
+    def __init__(self, *args, **kwargs):
+        _FakeClient.made.append({"args": args, **kwargs})
+        self.closed = False
+
+    def map(self, func, items, **kwargs):
+        kwargs.pop("pure")
+        return [_FakeFuture({"account": spec.account_id, "opts": kwargs["opts"], "checks": kwargs["check_ids"]})
+                for spec in items]
+
+    def close(self):
+        _FakeClient.made[-1]["closed"] = True
+
+
+@pytest.mark.parametrize(("executor", "expected", "io_workers"), [
+    ("dask-processes", {"processes": True, "n_workers": 3, "threads_per_worker": 1, "memory_limit": 0}, 64),
+    ("dask", {"processes": False, "n_workers": 1, "threads_per_worker": 3}, 64 // 3),
+    ("dask://scheduler:8786", {"args": ("scheduler:8786",)}, 64),
+])
+def test_dask_executors_start_the_cluster_asked_for(monkeypatch, executor, expected, io_workers):
+    distributed = pytest.importorskip("distributed")
+    from scanner.accounts.fanout import run_accounts
+    from scanner.accounts.targets import AccountSpec
+
+    _FakeClient.made = []
+    monkeypatch.setattr(distributed, "Client", _FakeClient)
+    monkeypatch.setattr(distributed, "as_completed", iter)
+    specs = [AccountSpec(account_id=f"10000000000{i}", role_name="R") for i in range(3)]
+    opts = ScanOptions(regions=["us-east-1"], plugins=False, check_ids=["guardduty.enabled"])
+    outcomes = list(run_accounts(specs, opts, executor=executor, max_parallel=3))
+    (made,) = _FakeClient.made
+    assert {k: made[k] for k in expected} == expected and made["closed"]
+    assert [o["account"] for o in outcomes] == [s.account_id for s in specs]
+    # one interpreter shares its threads between the accounts it runs; a worker process keeps its own
+    assert {o["opts"].io_workers for o in outcomes} == {io_workers}
+    assert {o["checks"] for o in outcomes} == {("guardduty.enabled",)}
+
+
+def test_unknown_executor_is_a_usage_error():
+    from scanner.accounts.fanout import run_accounts
+    from scanner.errors import UsageError
+
+    with pytest.raises(UsageError, match="use local, dask, dask-processes or dask://HOST:PORT"):
+        list(run_accounts([], ScanOptions(plugins=False), executor="ray"))
+
+
+def test_scan_options_travel_to_worker_processes():
+    import pickle
+
+    from scanner.accounts.fanout import settled_check_ids
+    from scanner.accounts.targets import AccountSpec
+
+    opts = ScanOptions(regions=["us-east-1"], plugins=False, check_options={"x.y": {"days": 3}})
+    spec = AccountSpec(account_id="100000000001", role_name="R", regions=("us-east-1",))
+    assert pickle.loads(pickle.dumps((spec, opts, settled_check_ids(opts)))) == (spec, opts,
+                                                                                  settled_check_ids(opts))
