@@ -82,21 +82,23 @@ def _check_isolation(ids: list[str], size: dict[str, int]) -> None:
 # -- the scanner process -----------------------------------------------------------------------------
 
 class TreeSampler:
-    """Peak resident memory of this process plus its children (Dask worker processes), sampled."""
+    """Peak resident memory of this process plus its children (Dask worker processes), sampled.
+
+    Needs psutil (Dask installs it); without it only this process's own peak is known."""
 
     def __init__(self, every_s: float = 0.2) -> None:
-        import psutil
-
-        self.process = psutil.Process()
         self.every = every_s
         self.peak_mb = 0.0
-        self.peak_workers = 0
+        self.peak_children = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        import psutil
-
+        try:
+            import psutil
+        except ImportError:
+            return
+        self.process = psutil.Process()
         while not self._stop.is_set():
             total = 0
             children = self.process.children(recursive=True)
@@ -106,7 +108,7 @@ class TreeSampler:
                 except psutil.Error:  # a worker that just ended
                     pass
             self.peak_mb = max(self.peak_mb, total / 2**20)
-            self.peak_workers = max(self.peak_workers, len(children))
+            self.peak_children = max(self.peak_children, len(children))
             self._stop.wait(self.every)
 
     def __enter__(self) -> TreeSampler:
@@ -148,7 +150,7 @@ def scan(config: dict[str, Any]) -> dict[str, Any]:
         "cpu_s": round(cpu, 2), "worker_cpu_s": round(workers.ru_utime + workers.ru_stime, 2),
         "cpu_ms_per_call": round(1000 * cpu / calls, 2) if calls else None,
         "peak_rss_mb": round(max(sampler.peak_mb, own.ru_maxrss / 1024), 1),
-        "worker_processes": sampler.peak_workers,
+        "child_processes": sampler.peak_children,
         "api_calls": calls,
         "calls_per_account": {o["account"]: o["doc"]["api_calls"]["total"] for o in scanned},
         "findings": sum(len(o["doc"]["findings"]) for o in scanned),

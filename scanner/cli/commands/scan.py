@@ -44,8 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="with --org: do not scan the caller's own account")
     many.add_argument("--workload", metavar="NAME",
                       help="one WA workload whose evidence spans the accounts: suggestions over their union")
-    many.add_argument("--executor", default="local", metavar="local|dask://HOST:PORT",
-                      help="where account scans run: a local pool (default) or a Dask cluster")
+    many.add_argument("--executor", default="local", metavar="local|dask|dask-processes|dask://HOST:PORT",
+                      help="where account scans run: a local pool (default), a local Dask cluster of threads or "
+                           "of worker processes (one per parallel account), or a Dask cluster")
     many.add_argument("--max-parallel-accounts", type=int, default=4, metavar="N",
                       help="accounts scanned at once on the local pool (default: 4)")
     p.set_defaults(func=run)
