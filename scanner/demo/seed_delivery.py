@@ -1,22 +1,27 @@
 """Demo resources for the delivery and telemetry checks.
 
-us-east-1's payments team saves its Logs Insights queries, watches request counts with anomaly detection
-and traces the events consumer's calls to its table; nothing is instrumented for Application Signals, and
-eu-west-1 analyses nothing. moto lacks saved queries, log anomaly detectors, metric anomaly detectors, the
-X-Ray service graph and Application Signals: fill-ins answer for them.
+us-east-1's payments team ships its web front end from GitHub through CodeBuild to staging and production,
+keeps feature flags in AppConfig, proxies npm through CodeArtifact and reviews infrastructure changes; it
+saves its Logs Insights queries, watches invocations with anomaly detection and traces the events
+consumer's calls to its table. Nothing is instrumented for Application Signals, no code is scanned by
+Inspector, and eu-west-1 analyses nothing. moto lacks most of these reads (saved queries, anomaly
+detectors, the X-Ray service graph, Application Signals, AppConfig and CodeCommit listings, CodeArtifact,
+Inspector code security): fill-ins answer for them.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from scanner.demo import DemoAccount
+from scanner.demo import DemoAccount, FillInError
 
 EAST = "us-east-1"
 
 
 def seed(demo: DemoAccount) -> None:
-    """Register the fill-ins for the telemetry reads moto lacks."""
+    """Add the delivery resources, and the fill-ins for the telemetry and delivery reads moto lacks."""
+    seed_delivery(demo)
     demo.fill_in("logs", "DescribeQueryDefinitions", _queries)
     demo.fill_in("logs", "ListLogAnomalyDetectors", _log_detectors(demo))
     demo.fill_in("cloudwatch", "DescribeAnomalyDetectors", _metric_detectors)
@@ -67,3 +72,83 @@ def _service_graph(demo: DemoAccount) -> Any:
              "AccountId": demo.account, "Edges": []}]}
 
     return answer
+
+
+# --- delivery: a second pipeline, configuration, packages, reviews and code scanning --------------------------
+
+def seed_delivery(demo: DemoAccount) -> None:
+    """The payments web front end: from GitHub through CodeBuild to staging and production; AppConfig flags,
+    a CodeArtifact proxy of npm, a reviewed CodeCommit repository beside an unreviewed one, and no Inspector
+    code scanning."""
+    _web_pipeline(demo)
+    demo.fill_in("appconfig", "ListApplications", lambda params, region: {
+        "Items": [{"Id": "a1b2c3d", "Name": "payments"}] if region == EAST else []})
+    demo.fill_in("appconfig", "ListConfigurationProfiles", lambda params, region: {
+        "Items": [{"ApplicationId": "a1b2c3d", "Id": "f1e2d3c", "Name": "feature-flags",
+                   "Type": "AWS.AppConfig.FeatureFlags", "LocationUri": "hosted"}]})
+    _packages(demo)
+    _reviews(demo)
+    demo.fill_in("inspector2", "ListCodeSecurityIntegrations", lambda params, region: {"integrations": []})
+    demo.fill_in("inspector2", "ListCodeSecurityScanConfigurations", lambda params, region: {"configurations": []})
+
+
+def _web_pipeline(demo: DemoAccount) -> None:
+    role = demo.client("iam").create_role(RoleName="payments-web-pipeline", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "codepipeline.amazonaws.com"}}]}))
+
+    def action(name: str, category: str, provider: str, **config: str) -> dict[str, Any]:
+        step: dict[str, Any] = {"name": name, "actionTypeId": {"category": category, "owner": "AWS",
+                                                               "provider": provider, "version": "1"},
+                                "configuration": config}
+        step["outputArtifacts" if category == "Source" else "inputArtifacts"] = [{"name": "web"}]
+        return step
+
+    def deploy(stack: str) -> dict[str, Any]:
+        return action(stack, "Deploy", "CloudFormation", ActionMode="CREATE_UPDATE", StackName=stack,
+                      TemplatePath="web::template.json")
+
+    stages = [("Source", action("GitHub", "Source", "CodeStarSourceConnection", FullRepositoryId="acme/payments-web",
+                                BranchName="main",
+                                ConnectionArn=f"arn:aws:codeconnections:{EAST}:{demo.account}:connection/demo")),
+              ("Build", action("BuildAndUnitTest", "Build", "CodeBuild", ProjectName="payments-web-build")),
+              ("Staging", deploy("payments-web-staging")), ("Production", deploy("payments-web-prod"))]
+    demo.client("codepipeline", EAST).create_pipeline(pipeline={
+        "name": "payments-web", "roleArn": role["Role"]["Arn"],
+        "artifactStore": {"type": "S3", "location": "demo-payments-artifacts"},
+        "stages": [{"name": name, "actions": [step]} for name, step in stages]})
+
+
+def _packages(demo: DemoAccount) -> None:
+    repos = {"npm-store": {"externalConnections": [{"externalConnectionName": "public:npmjs", "packageFormat": "npm",
+                                                     "status": "Available"}], "upstreams": []},
+             "payments-libs": {"externalConnections": [], "upstreams": []}}
+
+    def listed(params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"repositories": [
+            {"name": name, "domainName": "acme", "domainOwner": demo.account,
+             "arn": f"arn:aws:codeartifact:{EAST}:{demo.account}:repository/acme/{name}"}
+            for name in repos] if region == EAST else []}
+
+    def describe(params: dict[str, Any], region: str) -> dict[str, Any]:
+        name = params.get("repository", "")
+        if region != EAST or name not in repos:
+            raise FillInError("ResourceNotFoundException", "no such repository", 404)
+        return {"repository": {"name": name, "domainName": "acme", "domainOwner": demo.account, **repos[name]}}
+
+    demo.fill_in("codeartifact", "ListRepositories", listed)
+    demo.fill_in("codeartifact", "DescribeRepository", describe)
+
+
+def _reviews(demo: DemoAccount) -> None:
+    rule = json.dumps({"Version": "2018-11-08", "DestinationReferences": ["refs/heads/main"],
+                       "Statements": [{"Type": "Approvers", "NumberOfApprovalsNeeded": 1}]})
+    demo.fill_in("codecommit", "ListRepositories", lambda params, region: {"repositories": [
+        {"repositoryName": n, "repositoryId": f"demo-{n}"} for n in ("payments-infra", "ops-scripts")]
+        if region == EAST else []})
+    demo.fill_in("codecommit", "ListApprovalRuleTemplates", lambda params, region: {
+        "approvalRuleTemplateNames": ["one-reviewer"] if region == EAST else []})
+    demo.fill_in("codecommit", "GetApprovalRuleTemplate", lambda params, region: {"approvalRuleTemplate": {
+        "approvalRuleTemplateName": "one-reviewer", "approvalRuleTemplateContent": rule}})
+    demo.fill_in("codecommit", "ListRepositoriesForApprovalRuleTemplate", lambda params, region: {
+        "repositoryNames": ["payments-infra"]})
