@@ -1,0 +1,186 @@
+"""Sustainability depth checks: S3 expiry, shared storage, GPU metrics, scheduled jobs and CodeBuild on moto;
+Device Farm and CodeBuild fleets served (moto lacks them)."""
+
+from __future__ import annotations
+
+from tests.checks.answers import Refuse, answering
+from tests.helpers import assert_denied, by_resource, deny
+
+
+def _instance(aws, instance_type="t3.micro", name="web"):
+    ec2 = aws.client("ec2")
+    image = ec2.register_image(Name=f"img-{name}", RootDeviceName="/dev/xvda")["ImageId"]
+    return ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType=instance_type, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}]}])["Instances"][0]
+
+
+# --- s3.lifecycle_expires_data ---------------------------------------------------------------------------
+
+def test_lifecycle_expires_data(aws, scan):
+    s3 = aws.client("s3")
+    rules = {
+        "expires": [{"ID": "tmp-30d", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 30}}],
+        "old-versions": [{"ID": "noncurrent", "Status": "Enabled", "Filter": {},
+                          "NoncurrentVersionExpiration": {"NoncurrentDays": 7}}],
+        "moves-only": [{"ID": "cold", "Status": "Enabled", "Filter": {},
+                        "Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}],
+        "disabled": [{"ID": "off", "Status": "Disabled", "Filter": {}, "Expiration": {"Days": 1}}],
+    }
+    for name, bucket_rules in rules.items():
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": bucket_rules})
+    s3.create_bucket(Bucket="no-rules")
+
+    result = scan(["s3.lifecycle_expires_data"])
+    assert by_resource(result, ":::expires").status == "pass"
+    assert by_resource(result, ":::old-versions").status == "pass"
+    assert by_resource(result, ":::moves-only").status == "fail"
+    assert by_resource(result, ":::disabled").status == "fail"
+    bare = by_resource(result, ":::no-rules")
+    assert bare.status == "fail" and "no lifecycle rule" in bare.message
+
+
+def test_lifecycle_expires_data_denied(aws, scan):
+    aws.client("s3").create_bucket(Bucket="locked")
+    result = scan(["s3.lifecycle_expires_data"], prepare=deny("s3", "list_buckets", code="AccessDenied", status=403))
+    assert_denied(result, "s3:ListAllMyBuckets")
+
+
+# --- storage.shared_file_systems -------------------------------------------------------------------------
+
+def test_shared_file_systems(aws, scan):
+    assert scan(["storage.shared_file_systems"]).findings == []  # no instance, nothing to share with
+    inst = _instance(aws)
+    [alone] = scan(["storage.shared_file_systems"]).findings
+    assert alone.status == "fail" and alone.evidence.observed["instances"] == 1
+
+    efs = aws.client("efs")
+    fs = efs.create_file_system(CreationToken="shared", Tags=[{"Key": "Name", "Value": "models"}])["FileSystemId"]
+    efs.create_mount_target(FileSystemId=fs, SubnetId=inst["SubnetId"])
+    [shared] = scan(["storage.shared_file_systems"]).findings
+    assert shared.status == "pass" and "1 EFS" in shared.message
+
+
+def test_shared_file_systems_denied(aws, scan):
+    _instance(aws)
+    result = scan(["storage.shared_file_systems"], prepare=deny("fsx", "describe_file_systems"))
+    assert_denied(result, "fsx:DescribeFileSystems")
+
+
+# --- ec2.gpu_utilization_monitored -----------------------------------------------------------------------
+
+def test_gpu_utilization_monitored(aws, scan):
+    _instance(aws)  # a CPU instance: no GPU to watch
+    assert scan(["ec2.gpu_utilization_monitored"]).findings == []
+    watched = _instance(aws, "g5.xlarge", "trainer")["InstanceId"]
+    blind = _instance(aws, "p4d.24xlarge", "batch")["InstanceId"]
+    _instance(aws, "g4ad.xlarge", "amd")  # AMD GPUs: the NVIDIA metric cannot exist
+    aws.client("cloudwatch").put_metric_data(Namespace="CWAgent", MetricData=[{
+        "MetricName": "nvidia_smi_utilization_gpu", "Value": 63.0, "Unit": "Percent",
+        "Dimensions": [{"Name": "InstanceId", "Value": watched}, {"Name": "index", "Value": "0"}]}])
+
+    result = scan(["ec2.gpu_utilization_monitored"])
+    assert len(result.findings) == 2
+    assert by_resource(result, watched).status == "pass"
+    missing = by_resource(result, blind)
+    assert missing.status == "fail" and "p4d.24xlarge" in missing.message
+
+
+def test_gpu_utilization_monitored_denied(aws, scan):
+    _instance(aws, "g5.xlarge", "trainer")
+    result = scan(["ec2.gpu_utilization_monitored"], prepare=deny("cloudwatch", "list_metrics"))
+    assert_denied(result, "cloudwatch:ListMetrics")
+
+
+# --- scheduler.scheduled_jobs ----------------------------------------------------------------------------
+
+def test_scheduled_jobs(aws, scan):
+    events = aws.client("events")
+    events.put_rule(Name="on-upload", EventPattern='{"source": ["aws.s3"]}')
+    events.put_rule(Name="paused-report", ScheduleExpression="rate(1 day)", State="DISABLED")
+    [none] = scan(["scheduler.scheduled_jobs"]).findings
+    assert none.status == "fail"
+
+    aws.client("scheduler").create_schedule(
+        Name="nightly-export", ScheduleExpression="cron(0 2 * * ? *)", FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": "arn:aws:lambda:us-east-1:123456789012:function:export",
+                "RoleArn": "arn:aws:iam::123456789012:role/scheduler"})
+    [found] = scan(["scheduler.scheduled_jobs"]).findings
+    assert found.status == "pass" and found.evidence.observed["schedules"] == ["nightly-export"]
+
+
+def test_scheduled_jobs_denied(aws, scan):
+    result = scan(["scheduler.scheduled_jobs"], prepare=deny("scheduler", "list_schedules"))
+    assert_denied(result, "scheduler:ListSchedules")
+
+
+# --- codebuild.on_demand_build_capacity ------------------------------------------------------------------
+
+FLEET = "arn:aws:codebuild:us-east-1:123456789012:fleet/linux-large:8c1d2e3f"
+
+
+def _projects(*fleets):
+    return ("codebuild", "BatchGetProjects", lambda p: {"projects": [
+        {"name": n, "arn": f"arn:aws:codebuild:us-east-1:123456789012:project/{n}",
+         "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                         "computeType": "BUILD_GENERAL1_SMALL", **({"fleet": {"fleetArn": f}} if f else {})}}
+        for n, f in zip(p["names"], fleets, strict=False)]})
+
+
+def _fleets(scaling):
+    extra = {"scalingConfiguration": {"scalingType": "TARGET_TRACKING_SCALING", "maxCapacity": 6}} if scaling else {}
+    return ("codebuild", "BatchGetFleets", lambda p: {"fleets": [
+        {"arn": FLEET, "name": "linux-large", "baseCapacity": 2, **extra}]})
+
+
+def _list(*names):
+    return ("codebuild", "ListProjects", lambda p: {"projects": list(names)})
+
+
+def test_on_demand_build_capacity(aws, scan):
+    assert scan(["codebuild.on_demand_build_capacity"], prepare=answering(_list())).findings == []
+    [on_demand] = scan(["codebuild.on_demand_build_capacity"], prepare=answering(
+        _list("api", "web"), _projects(None, None))).findings
+    assert on_demand.status == "pass" and on_demand.evidence.observed["on_demand"] == ["api", "web"]
+
+    [static] = scan(["codebuild.on_demand_build_capacity"], prepare=answering(
+        _list("api", "web"), _projects(None, FLEET), _fleets(scaling=False))).findings
+    assert static.status == "fail" and "linux-large" in static.message
+    [scaling] = scan(["codebuild.on_demand_build_capacity"], prepare=answering(
+        _list("api", "web"), _projects(None, FLEET), _fleets(scaling=True))).findings
+    assert scaling.status == "pass"
+
+
+def test_on_demand_build_capacity_denied(aws, scan):
+    result = scan(["codebuild.on_demand_build_capacity"], prepare=deny("codebuild", "list_projects"))
+    assert_denied(result, "codebuild:ListProjects")
+
+
+# --- devicefarm.projects_in_use --------------------------------------------------------------------------
+
+def _farm(projects=(), grids=()):
+    return answering(
+        ("devicefarm", "ListProjects", lambda p: {"projects": [
+            {"arn": f"arn:aws:devicefarm:us-west-2:123456789012:project:{n}", "name": n} for n in projects]}),
+        ("devicefarm", "ListTestGridProjects", lambda p: {"testGridProjects": [
+            {"arn": f"arn:aws:devicefarm:us-west-2:123456789012:testgrid-project:{n}", "name": n} for n in grids]}),
+        region="us-west-2")
+
+
+def test_device_farm_projects(aws, scan):
+    [none] = scan(["devicefarm.projects_in_use"], prepare=_farm()).findings
+    assert none.status == "fail"
+    [grid] = scan(["devicefarm.projects_in_use"], prepare=_farm(grids=["checkout-browsers"])).findings
+    assert grid.status == "pass" and grid.evidence.observed["test_grid_projects"] == ["checkout-browsers"]
+
+
+def test_device_farm_denied_and_damaged(aws, scan):
+    def refuse(params):
+        raise Refuse("AccessDeniedException")
+
+    result = scan(["devicefarm.projects_in_use"], prepare=answering(
+        ("devicefarm", "ListProjects", refuse), region="us-west-2"))
+    assert_denied(result, "devicefarm:ListProjects")
+    [damaged] = scan(["devicefarm.projects_in_use"], prepare=answering(
+        ("devicefarm", "ListProjects", lambda p: {}), region="us-west-2")).findings
+    assert damaged.status == "not_assessed"
