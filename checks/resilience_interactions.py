@@ -48,12 +48,13 @@ def _dead_letter_targets(attributes: list[dict[str, str]]) -> set[str]:
     effort="low",
     description="""Every SQS queue has a CloudWatch alarm on ApproximateAgeOfOldestMessage, so a consumer
         that falls behind or stops is noticed before the queue serves requests its clients gave up on; every
-        dead-letter queue (and every queue Lambda stream consumers send failed batches to) has an alarm on the messages it holds (ApproximateNumberOfMessagesVisible or their
-        age). Queue attributes are the same per-queue reads as sqs.dead_letter_queues; alarms are one read per
-        region.""",
+        dead-letter queue (and every queue Lambda stream consumers send failed batches to) has an alarm on
+        the messages it holds (ApproximateNumberOfMessagesVisible or their age). Queue attributes are the
+        same per-queue reads as sqs.dead_letter_queues; alarms are one read per region.""",
     remediation="""Alarm on ApproximateAgeOfOldestMessage above the age after which a message is no longer
         worth processing (and set MessageRetentionPeriod near it); alarm on any message in a dead-letter queue.""",
-    reads=["sqs:ListQueues", "sqs:GetQueueAttributes", "cloudwatch:DescribeAlarms", "lambda:ListEventSourceMappings"],
+    reads=["sqs:ListQueues", "sqs:GetQueueAttributes", "cloudwatch:DescribeAlarms",
+           "lambda:ListEventSourceMappings"],
 )
 def backlog_alarmed(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per queue."""
