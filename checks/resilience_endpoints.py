@@ -148,3 +148,61 @@ def target_health_alarmed(ctx: CheckContext) -> Iterator[Finding]:
                              observed)
         else:
             yield ctx.failed(arn, f"Load balancer {name} has no alarm on its targets' health", observed)
+
+
+def _health_evaluated(record: dict[str, Any]) -> bool:
+    return bool(record.get("HealthCheckId")) or bool((record.get("AliasTarget") or {}).get("EvaluateTargetHealth"))
+
+
+@check(
+    id="route53.dns_failover_automated",
+    title="DNS failover to the standby switches by itself",
+    service="route53",
+    scope="global",
+    severity="medium",
+    effort="low",
+    description="""Every name a hosted zone answers with failover routing has a PRIMARY record whose health
+        Route 53 evaluates (a health check, or an alias that evaluates its target's health) and a SECONDARY
+        record to fail over to. A PRIMARY without health evaluation is always treated as healthy, so the
+        standby never receives traffic unless someone edits DNS during the outage. Zones without failover
+        records give no finding; recovery automated by other means (Global Accelerator, Elastic Disaster
+        Recovery, ARC) is judged elsewhere. The zones' records are the same reads as
+        route53.health_checks_exist.""",
+    remediation="""Attach a health check that tests the primary endpoint end to end (or set
+        EvaluateTargetHealth on its alias), make sure a SECONDARY record exists for the name, and alarm on
+        the health check.""",
+    reads=["route53:ListHostedZones", "route53:ListResourceRecordSets"],
+)
+def dns_failover_automated(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per hosted zone with failover records."""
+    zones = ctx.call("route53", "ListHostedZones", required=("HostedZones",)).get("HostedZones", [])
+
+    def one(zone: dict[str, Any]) -> Finding | None:
+        zone_id = zone["Id"].rsplit("/", 1)[-1]
+        arn = f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}"
+        try:
+            records = ctx.call("route53", "ListResourceRecordSets", HostedZoneId=zone_id)
+        except NotAssessed as exc:
+            return ctx.not_assessed(arn, exc)
+        pairs: dict[str, dict[str, dict[str, Any]]] = {}
+        for record in records.get("ResourceRecordSets", []):
+            if record.get("Failover") in ("PRIMARY", "SECONDARY"):
+                pairs.setdefault(record["Name"].rstrip("."), {})[record["Failover"]] = record
+        if not pairs:
+            return None
+        automatic = sorted(n for n, p in pairs.items() if "SECONDARY" in p and _health_evaluated(p.get("PRIMARY", {})))
+        manual = sorted(n for n, p in pairs.items() if "PRIMARY" in p and not _health_evaluated(p["PRIMARY"]))
+        incomplete = sorted(set(pairs) - set(automatic) - set(manual))
+        name = zone.get("Name", zone_id).rstrip(".")
+        observed = {"zone": name, "automatic": automatic[:20], "primary_not_health_checked": manual[:20],
+                    "missing_primary_or_secondary": incomplete[:20]}
+        if manual:
+            return ctx.failed(arn, f"Hosted zone {name}: failover for {', '.join(manual[:3])} never triggers by "
+                              "itself (the PRIMARY record has no health check)", observed)
+        if incomplete:
+            return ctx.failed(arn, f"Hosted zone {name}: {', '.join(incomplete[:3])} has only one side of a "
+                              "failover pair", observed)
+        return ctx.passed(arn, f"Hosted zone {name} fails {len(automatic)} name(s) over to their standby on a "
+                          "failed health check", observed)
+
+    yield from (f for f in ctx.map(one, zones) if f is not None)

@@ -25,7 +25,7 @@ def seed(demo: DemoAccount) -> None:
     _streams(demo)
     _levers(demo)
     _api_contract_and_cache(demo)
-    _latency_routing(demo)
+    _dns_routing(demo)
     _network_monitors(demo)
     _remediating_alarm(demo)
 
@@ -127,8 +127,9 @@ def _api_contract_and_cache(demo: DemoAccount) -> None:
             {"op": "replace", "path": "/cacheClusterSize", "value": "0.5"}])
 
 
-def _latency_routing(demo: DemoAccount) -> None:
-    """www.payments.example.com answers from the nearer of the two Regions, each health-checked."""
+def _dns_routing(demo: DemoAccount) -> None:
+    """www.payments.example.com answers from the nearer of the two Regions, each health-checked; the legacy
+    reports name fails over only by hand."""
     r53 = demo.client("route53")
     zone = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == "payments.example.com.")
     changes = []
@@ -140,6 +141,13 @@ def _latency_routing(demo: DemoAccount) -> None:
             "Name": "www.payments.example.com", "Type": "A", "SetIdentifier": region, "Region": region,
             "TTL": 60, "ResourceRecords": [{"Value": address}], "HealthCheckId": health}})
     r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": changes})
+    # The legacy reports name has a standby, but nothing tells Route 53 when to use it.
+    legacy = next(z["Id"] for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == "legacy.example.net.")
+    r53.change_resource_record_sets(HostedZoneId=legacy, ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": {
+            "Name": "reports.legacy.example.net", "Type": "A", "SetIdentifier": role.lower(), "Failover": role,
+            "TTL": 300, "ResourceRecords": [{"Value": address}]}}
+        for role, address in (("PRIMARY", "198.51.100.31"), ("SECONDARY", "198.51.100.32"))]})
 
 
 def _network_monitors(demo: DemoAccount) -> None:

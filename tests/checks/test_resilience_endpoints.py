@@ -95,3 +95,29 @@ def test_no_load_balancer_no_finding_and_denied_alarms(aws, scan):
     _balancer(aws, "web")
     result = scan([HEALTH], prepare=deny("cloudwatch", "describe_alarms", code="AccessDenied"))
     assert_denied(result, "cloudwatch:DescribeAlarms", HEALTH)
+
+
+FAILOVER = "route53.dns_failover_automated"
+
+
+def _pair(name: str, primary_check: str | None, secondary: bool = True) -> list[dict]:
+    primary = _a(name, "198.51.100.1", SetIdentifier="primary", Failover="PRIMARY",
+                 **({"HealthCheckId": primary_check} if primary_check else {}))
+    return [primary] + ([_a(name, "203.0.113.1", SetIdentifier="standby", Failover="SECONDARY")] if secondary else [])
+
+
+def test_failover_pairs_automatic_manual_and_half(aws, scan):
+    r53 = aws.client("route53")
+    check_id = r53.create_health_check(CallerReference="p", HealthCheckConfig={
+        "Type": "HTTPS", "IPAddress": "198.51.100.1", "Port": 443, "ResourcePath": "/health"})["HealthCheck"]["Id"]
+    automatic = _zone(r53, "auto.example", _pair("api.auto.example", check_id))
+    manual = _zone(r53, "manual.example", _pair("api.manual.example", None))
+    half = _zone(r53, "half.example", _pair("api.half.example", check_id, secondary=False))
+    _zone(r53, "simple.example", [_a("www.simple.example", "198.51.100.9")])
+
+    result = scan([FAILOVER])
+
+    assert by_resource(result, automatic, FAILOVER).status == "pass"
+    assert "never triggers by itself" in by_resource(result, manual, FAILOVER).message
+    assert "only one side" in by_resource(result, half, FAILOVER).message
+    assert len(result.findings) == 3  # a zone without failover records gives no finding
