@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scanner.api import CheckContext, Finding, check
+from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
 LISTED = 15  # pairs or services kept per region in the evidence
 
@@ -15,6 +15,24 @@ def _window(hours: int) -> tuple[datetime, datetime]:
     """The last ``hours`` hours, ending at the start of the current minute (stable within a scan)."""
     end = datetime.now(UTC).replace(second=0, microsecond=0)
     return end - timedelta(hours=hours), end
+
+
+def _each_region(ctx: CheckContext, service: str, operation: str, key: str, **params: Any
+                 ) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """``key`` of the answer per region, and the regions where AWS does not offer ``service`` (skipped)."""
+    answers: dict[str, list[dict[str, Any]]] = {}
+    skipped: list[str] = []
+    for region in ctx.regions:
+        try:
+            answers[region] = ctx.call(service, operation, region=region, **params).get(key, [])
+        except NotAssessed as exc:
+            if exc.reason != Reason.NOT_ENABLED:
+                raise
+            skipped.append(region)
+    if not answers:
+        raise NotAssessed(Reason.NOT_ENABLED, f"{service} is not offered in {', '.join(ctx.regions)}",
+                          code="ServiceNotInRegion", operation=f"{service}:{operation}")
+    return answers, skipped
 
 
 def dependency_edges(services: list[dict[str, Any]]) -> list[str]:
@@ -51,13 +69,12 @@ def dependencies_traced(ctx: CheckContext) -> Iterator[Finding]:
     """One account-level finding."""
     start, end = _window(int(ctx.option("hours")))
     found: dict[str, list[str]] = {}
-    for region in ctx.regions:
-        services = ctx.call("xray", "GetServiceGraph", region=region, StartTime=start,
-                            EndTime=end).get("Services", [])
+    graphs, skipped = _each_region(ctx, "xray", "GetServiceGraph", "Services", StartTime=start, EndTime=end)
+    for region, services in graphs.items():
         pairs = dependency_edges(services)
         if pairs:
             found[region] = pairs[:LISTED]
-    observed = {"dependencies": found, "window_hours": int(ctx.option("hours"))}
+    observed = {"dependencies": found, "window_hours": int(ctx.option("hours")), "regions_without_xray": skipped}
     if found:
         total = sum(len(v) for v in found.values())
         yield ctx.passed(ctx.account_resource(), f"X-Ray traced {total} call path(s) to dependencies in "
@@ -89,14 +106,15 @@ def services_instrumented(ctx: CheckContext) -> Iterator[Finding]:
     """One account-level finding."""
     start, end = _window(int(ctx.option("hours")))
     found: dict[str, list[str]] = {}
-    for region in ctx.regions:
-        summaries = ctx.call("application-signals", "ListServices", region=region, StartTime=start,
-                             EndTime=end).get("ServiceSummaries", [])
+    listed, skipped = _each_region(ctx, "application-signals", "ListServices", "ServiceSummaries",
+                                   StartTime=start, EndTime=end)
+    for region, summaries in listed.items():
         names = sorted({f"{k.get('Name')} ({k.get('Environment', 'no environment')})"
                         for k in (s.get("KeyAttributes") or {} for s in summaries) if k.get("Type") == "Service"})
         if names:
             found[region] = names[:LISTED]
-    observed = {"services": found, "window_hours": int(ctx.option("hours"))}
+    observed = {"services": found, "window_hours": int(ctx.option("hours")),
+                "regions_without_application_signals": skipped}
     if found:
         total = sum(len(v) for v in found.values())
         yield ctx.passed(ctx.account_resource(), f"Application Signals sees {total} instrumented service(s) in "

@@ -88,6 +88,7 @@ def seed_delivery(demo: DemoAccount) -> None:
                    "Type": "AWS.AppConfig.FeatureFlags", "LocationUri": "hosted"}]})
     _packages(demo)
     _reviews(demo)
+    demo.fill_in("ssm", "DescribeAutomationExecutions", _automation_runs(demo))
     demo.fill_in("inspector2", "ListCodeSecurityIntegrations", lambda params, region: {"integrations": []})
     demo.fill_in("inspector2", "ListCodeSecurityScanConfigurations", lambda params, region: {"configurations": []})
 
@@ -152,3 +153,17 @@ def _reviews(demo: DemoAccount) -> None:
         "approvalRuleTemplateName": "one-reviewer", "approvalRuleTemplateContent": rule}})
     demo.fill_in("codecommit", "ListRepositoriesForApprovalRuleTemplate", lambda params, region: {
         "repositoryNames": ["payments-infra"]})
+
+
+def _automation_runs(demo: DemoAccount) -> Any:
+    """The payments team restarts its consumer hosts and rotates its certificates with runbooks."""
+    def answer(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if region != EAST:
+            return {"AutomationExecutionMetadataList": []}
+        runs = [("payments-rotate-certificates", "Success", 3), ("AWS-RestartEC2Instance", "Success", 9),
+                ("AWS-RestartEC2Instance", "Failed", 12)]
+        return {"AutomationExecutionMetadataList": [
+            {"AutomationExecutionId": f"d3m0-{n}", "DocumentName": doc, "AutomationExecutionStatus": status,
+             "ExecutionStartTime": demo.days_ago(age), "Mode": "Auto"} for n, (doc, status, age) in enumerate(runs)]}
+
+    return answer
