@@ -1,6 +1,7 @@
 """Demo answers for the security operations checks: a resource share open to a partner, remediation that
 fixes bucket versioning on its own, a Security Hub triage rule, a Security Lake in the main region, Allowed
-AMIs enforced in one region and only audited in the other, Macie discovery on in one region only.
+AMIs enforced in one region and only audited in the other, Macie discovery on in one region only, and a
+Security Incident Response membership that names two responders.
 
 moto has none of these reads (apart from RAM's own shares), so fill-ins answer them."""
 
@@ -23,6 +24,7 @@ def seed(demo: DemoAccount) -> None:
     _security_lake(demo)
     _allowed_images(demo)
     _macie_discovery(demo)
+    _response_team(demo)
 
 
 def _resource_shares(demo: DemoAccount) -> None:
@@ -120,3 +122,27 @@ def _macie_discovery(demo: DemoAccount) -> None:
 
     demo.fill_in("macie2", "GetAutomatedDiscoveryConfiguration", discovery)
     demo.fill_in("macie2", "ListClassificationJobs", lambda params, region: {"items": []})
+
+
+def _response_team(demo: DemoAccount) -> None:
+    """A Security Incident Response membership in us-east-1 naming the security lead and the on-call engineer
+    (made-up people at a reserved example domain; the check records only how many there are)."""
+    membership = "m-demo0payments0sec"
+    arn = f"arn:aws:security-ir:{EAST}:{demo.account}:membership/{membership}"
+
+    def listing(params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"items": [{"membershipId": membership, "accountId": demo.account, "region": EAST,
+                           "membershipArn": arn, "membershipStatus": "Active"}]}
+
+    def detail(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if params.get("membershipId") != membership:
+            raise FillInError("ResourceNotFoundException", "no such membership", 404)
+        return {"membershipId": membership, "membershipArn": arn, "membershipName": "payments-security",
+                "membershipStatus": "Active", "accountId": demo.account, "region": EAST,
+                "membershipActivationTimestamp": demo.days_ago(210), "numberOfAccountsCovered": 1,
+                "incidentResponseTeam": [
+                    {"name": "Security Lead", "jobTitle": "Head of security", "email": "security-lead@example.com"},
+                    {"name": "On-call Engineer", "jobTitle": "Platform on-call", "email": "oncall@example.com"}]}
+
+    demo.fill_in("security-ir", "ListMemberships", listing)
+    demo.fill_in("security-ir", "GetMembership", detail)
