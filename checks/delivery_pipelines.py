@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from checks._dates import as_datetime
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # Source providers that read a version-control repository (CodePipeline action reference: CodeCommit,
@@ -217,3 +219,52 @@ def staged_environments(ctx: CheckContext) -> Iterator[Finding]:
         elif stages:
             yield ctx.failed(item.arn, f"Pipeline {item.name} deploys in one stage only ({stages[0]})",
                              item.observed())
+
+
+# One page of the most recent executions (newest first) is enough to count a month of changes.
+RECENT = {"MaxItems": 100, "PageSize": 100}
+
+
+@check(
+    id="codepipeline.changes_frequent",
+    title="Pipelines deliver changes often",
+    service="codepipeline",
+    severity="low",
+    effort="high",
+    description="""Every CodePipeline pipeline of the region with deploy actions ran successfully at least
+        `min_runs` times in the last `days` days (ListPipelineExecutions, the 100 most recent executions per
+        pipeline), so changes go out often and each carries little. The successful, failed and stopped runs
+        are counted. How big each change is, and whether it can be reversed, are not visible here (the
+        CodeDeploy and ECS rollback checks look at that). One finding per deploying pipeline.""",
+    remediation="""Merge and release small changes often (daily to weekly) through the pipeline instead of
+        batching them into large, rare releases.""",
+    reads=["codepipeline:ListPipelines", "codepipeline:GetPipeline", "codepipeline:ListPipelineExecutions"],
+    options={"days": 30, "min_runs": 4},
+)
+def changes_frequent(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per pipeline that deploys."""
+    days, least = int(ctx.option("days")), int(ctx.option("min_runs"))
+    since = datetime.now(UTC) - timedelta(days=days)
+    deploying = [p for p in _each(ctx) if isinstance(p, Finding) or p.providers("Deploy")]
+
+    def one(item: Pipeline | Finding) -> Finding:
+        if isinstance(item, Finding):
+            return item
+        try:
+            runs = ctx.call("codepipeline", "ListPipelineExecutions", pipelineName=item.name,
+                            PaginationConfig=RECENT).get("pipelineExecutionSummaries", [])
+        except NotAssessed as exc:
+            return ctx.not_assessed(item.arn, exc)
+        recent = [r for r in runs if (as_datetime(r.get("startTime")) or since) >= since]
+        counts: dict[str, int] = {}
+        for run in recent:
+            counts[str(run.get("status"))] = counts.get(str(run.get("status")), 0) + 1
+        observed = {**item.observed(), "days": days, "runs": dict(sorted(counts.items())), "min_runs": least}
+        succeeded = counts.get("Succeeded", 0)
+        if succeeded >= least:
+            return ctx.passed(item.arn, f"Pipeline {item.name} delivered {succeeded} change(s) in {days} days",
+                              observed)
+        return ctx.failed(item.arn, f"Pipeline {item.name} delivered {succeeded} change(s) in {days} days "
+                          f"(fewer than {least})", observed)
+
+    yield from ctx.map(one, deploying)

@@ -89,6 +89,7 @@ def seed_delivery(demo: DemoAccount) -> None:
     _packages(demo)
     _reviews(demo)
     demo.fill_in("ssm", "DescribeAutomationExecutions", _automation_runs(demo))
+    demo.fill_in("codepipeline", "ListPipelineExecutions", _pipeline_runs(demo))
     demo.fill_in("inspector2", "ListCodeSecurityIntegrations", lambda params, region: {"integrations": []})
     demo.fill_in("inspector2", "ListCodeSecurityScanConfigurations", lambda params, region: {"configurations": []})
 
@@ -165,5 +166,17 @@ def _automation_runs(demo: DemoAccount) -> Any:
         return {"AutomationExecutionMetadataList": [
             {"AutomationExecutionId": f"d3m0-{n}", "DocumentName": doc, "AutomationExecutionStatus": status,
              "ExecutionStartTime": demo.days_ago(age), "Mode": "Auto"} for n, (doc, status, age) in enumerate(runs)]}
+
+    return answer
+
+
+def _pipeline_runs(demo: DemoAccount) -> Any:
+    """The web front end ships a few times a week; the payments stack pipeline ran once this month."""
+    ages = {"payments-web": [1, 2, 4, 6, 9, 13, 20], "payments-deploy": [17]}
+
+    def answer(params: dict[str, Any], region: str) -> dict[str, Any]:
+        return {"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": f"d3m0-{n}", "status": "Succeeded", "startTime": demo.days_ago(age),
+             "lastUpdateTime": demo.days_ago(age)} for n, age in enumerate(ages.get(params.get("pipelineName"), []))]}
 
     return answer

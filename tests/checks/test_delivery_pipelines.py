@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
+from tests.checks.answers import Refuse, answering
 from tests.helpers import assert_denied, by_resource, deny
 
 CHECKS = ["codepipeline.source_in_version_control", "codepipeline.deploys_through_actions",
@@ -102,3 +104,41 @@ def test_denied_pipeline_read_is_not_assessed_for_that_pipeline(aws, scan):
                   prepare=deny("codepipeline", "get_pipeline", before=[("list_pipelines", listing)]))
     assert_denied(result, "codepipeline:GetPipeline")
     assert result.findings[0].resource.endswith(":hidden")
+
+
+# --- codepipeline.changes_frequent (moto's executions carry no history: answered on the real model) -------
+
+def _executions(*runs: tuple[str, int], asked: list | None = None):
+    def answer(params):
+        if asked is not None:
+            asked.append(params)
+        return {"pipelineExecutionSummaries": [
+            {"pipelineExecutionId": f"e{i}", "status": status, "startTime": datetime.now(UTC) - timedelta(days=age)}
+            for i, (status, age) in enumerate(runs)]}
+
+    return answering(("codepipeline", "ListPipelineExecutions", answer))
+
+
+def test_frequent_successful_runs_pass_rare_ones_fail(aws, scan):
+    _pipeline(aws, "payments", ("Source", [GIT]), ("Build", [BUILD]), ("Deploy", [_deploy("prod")]))
+    _pipeline(aws, "ci", ("Source", [GIT]), ("Build", [BUILD]))
+    asked: list = []
+    busy = [("Succeeded", d) for d in (1, 3, 8, 15)] + [("Failed", 2), ("Succeeded", 45)]
+    result = scan(["codepipeline.changes_frequent"], prepare=_executions(*busy, asked=asked))
+    found = by_resource(result, ":payments")
+    assert found.status == "pass" and found.evidence.observed["runs"] == {"Failed": 1, "Succeeded": 4}
+    assert [a["pipelineName"] for a in asked] == ["payments"]  # the build-only pipeline is not read
+    assert not [f for f in result.findings if f.resource.endswith(":ci")]
+
+    rare = scan(["codepipeline.changes_frequent"], prepare=_executions(("Succeeded", 2), ("Succeeded", 40)))
+    assert by_resource(rare, ":payments").status == "fail"
+
+
+def test_denied_executions_are_not_assessed(aws, scan):
+    _pipeline(aws, "payments", ("Source", [GIT]), ("Deploy", [_deploy("prod")]))
+    def refuse(params):
+        raise Refuse("AccessDeniedException")
+
+    result = scan(["codepipeline.changes_frequent"],
+                  prepare=answering(("codepipeline", "ListPipelineExecutions", refuse)))
+    assert_denied(result, "codepipeline:ListPipelineExecutions")
