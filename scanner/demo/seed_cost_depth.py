@@ -3,8 +3,9 @@
 us-east-1, where the payments platform runs the way the team wants it, has a nightly EventBridge Scheduler
 export, a Data Lifecycle Manager snapshot policy and a shared-services subnet shared through AWS RAM;
 eu-west-1, the legacy estate, has none of them. The finance team refreshed the Savings Plans
-recommendations last week, and the mobile app is tested on an AWS Device Farm project. moto lacks Data
-Lifecycle Manager, Device Farm, the recommendation generation list and RAM's view of shares received from
+recommendations last week, and the mobile app is tested on an AWS Device Farm project; the CUR 2.0 export
+predates the move to containers and carries no split cost allocation data. moto lacks Data Lifecycle Manager,
+Device Farm, the recommendation generation list, export details and RAM's view of shares received from
 other accounts: fill-ins answer for them.
 """
 
@@ -31,6 +32,15 @@ def seed(demo: DemoAccount) -> None:
         {"arn": f"arn:aws:devicefarm:{region}:{demo.account}:project:4f1c9b2e-5d6a-4e7b-8c9d-0a1b2c3d4e5f",
          "name": "payments-mobile", "defaultJobTimeoutMinutes": 60}]})
     demo.fill_in("devicefarm", "ListTestGridProjects", lambda params, region: {"testGridProjects": []})
+    demo.fill_in("bcm-data-exports", "GetExport", _export)
+
+
+def _export(params: dict[str, Any], region: str) -> dict[str, Any]:
+    """The hourly CUR 2.0 export, made before the platform moved to containers: no split cost allocation."""
+    return {"Export": {"ExportArn": params.get("ExportArn", ""), "Name": "cur2-hourly", "DataQuery": {
+        "QueryStatement": "SELECT * FROM COST_AND_USAGE_REPORT", "TableConfigurations": {"COST_AND_USAGE_REPORT": {
+            "TIME_GRANULARITY": "HOURLY", "INCLUDE_RESOURCES": "TRUE", "INCLUDE_SPLIT_COST_ALLOCATION_DATA": "FALSE"}}},
+        "RefreshCadence": {"Frequency": "SYNCHRONOUS"}}}
 
 
 def _lifecycle_policies(params: dict[str, Any], region: str) -> dict[str, Any]:

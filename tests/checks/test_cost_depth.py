@@ -241,3 +241,48 @@ def test_lifecycle_policies_denied(aws, scan):
 
     result = scan(["dlm.lifecycle_policies_enabled"], prepare=answering(("dlm", "GetLifecyclePolicies", refuse)))
     assert_denied(result, "dlm:GetLifecyclePolicies")
+
+
+# --- billing.split_cost_allocation_exported --------------------------------------------------------------
+
+EXPORT = "arn:aws:bcm-data-exports:us-east-1:123456789012:export/cur2-0"
+
+
+def _billing(split_export=None, report_elements=None):
+    served = [("cur", "DescribeReportDefinitions", lambda p: {"ReportDefinitions": [] if report_elements is None else [
+        {"ReportName": "legacy", "TimeUnit": "HOURLY", "Format": "Parquet", "Compression": "Parquet",
+         "AdditionalSchemaElements": report_elements, "S3Bucket": "billing", "S3Prefix": "cur",
+         "S3Region": "us-east-1"}]}),
+              ("bcm-data-exports", "ListExports", lambda p: {"Exports": [] if split_export is None else [
+                  {"ExportArn": EXPORT, "ExportName": "cur2", "ExportStatus": {"StatusCode": "HEALTHY"}}]})]
+    if split_export is not None:
+        served.append(("bcm-data-exports", "GetExport", lambda p: {"Export": {
+            "ExportArn": p["ExportArn"], "Name": "cur2", "DataQuery": {
+                "QueryStatement": "SELECT * FROM COST_AND_USAGE_REPORT", "TableConfigurations": {
+                    "COST_AND_USAGE_REPORT": {"TIME_GRANULARITY": "HOURLY",
+                                              "INCLUDE_SPLIT_COST_ALLOCATION_DATA": split_export}}}}}))
+    return answering(*served)
+
+
+def test_split_cost_allocation(aws, scan):
+    check = ["billing.split_cost_allocation_exported"]
+    [none] = scan(check, prepare=_billing()).findings
+    assert none.status == "fail" and "No Cost and Usage Report" in none.message
+    [plain] = scan(check, prepare=_billing(split_export="FALSE", report_elements=["RESOURCES"])).findings
+    assert plain.status == "fail" and plain.evidence.observed["exports"] == ["cur2"]
+    [split] = scan(check, prepare=_billing(split_export="TRUE")).findings
+    assert split.status == "pass" and "cur2" in split.message
+    [legacy] = scan(check, prepare=_billing(report_elements=["RESOURCES", "SPLIT_COST_ALLOCATION_DATA"])).findings
+    assert legacy.status == "pass" and "legacy" in legacy.message
+
+
+def test_split_cost_allocation_denied(aws, scan):
+    def refuse(params):
+        raise Refuse("AccessDeniedException")
+
+    result = scan(["billing.split_cost_allocation_exported"], prepare=answering(
+        ("cur", "DescribeReportDefinitions", lambda p: {"ReportDefinitions": []}),
+        ("bcm-data-exports", "ListExports", lambda p: {"Exports": [
+            {"ExportArn": EXPORT, "ExportName": "cur2", "ExportStatus": {"StatusCode": "HEALTHY"}}]}),
+        ("bcm-data-exports", "GetExport", refuse)))
+    assert_denied(result, "bcm-data-exports:GetExport")
