@@ -184,3 +184,48 @@ def test_device_farm_denied_and_damaged(aws, scan):
     [damaged] = scan(["devicefarm.projects_in_use"], prepare=answering(
         ("devicefarm", "ListProjects", lambda p: {}), region="us-west-2")).findings
     assert damaged.status == "not_assessed"
+
+
+# --- cloudfront.edge_caching / cloudfront.edge_functions -------------------------------------------------
+
+def _dist(name, default, *others, enabled=True):
+    return {"Id": name, "ARN": f"arn:aws:cloudfront::123456789012:distribution/{name}", "Enabled": enabled,
+            "DomainName": f"{name.lower()}.cloudfront.net", "DefaultCacheBehavior": default,
+            "CacheBehaviors": {"Quantity": len(others), "Items": list(others)}}
+
+
+def _listing(*dists):
+    return answering(("cloudfront", "ListDistributions", lambda p: {"DistributionList": {
+        "Quantity": len(dists), "Items": list(dists), "IsTruncated": False, "MaxItems": 100, "Marker": ""}}))
+
+
+NO_CACHE = {"CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "TargetOriginId": "api"}
+OPTIMIZED = {"CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6", "TargetOriginId": "web", "Compress": True}
+EDGE_AUTH = {**NO_CACHE, "FunctionAssociations": {"Quantity": 1, "Items": [
+    {"FunctionARN": "arn:aws:cloudfront::123456789012:function/auth", "EventType": "viewer-request"}]}}
+
+
+def test_edge_caching(aws, scan):
+    result = scan(["cloudfront.edge_caching"], prepare=_listing(
+        _dist("APIONLY", NO_CACHE),
+        _dist("STATIC", NO_CACHE, {**OPTIMIZED, "PathPattern": "/assets/*"}),
+        _dist("LEGACY", {"TargetOriginId": "old", "DefaultTTL": 0, "MaxTTL": 0, "MinTTL": 0}),
+        _dist("OFF", NO_CACHE, enabled=False)))
+    assert {f.resource.rsplit("/", 1)[-1]: f.status.value for f in result.findings} == {
+        "APIONLY": "fail", "STATIC": "pass", "LEGACY": "fail"}
+    assert by_resource(result, "STATIC").evidence.observed["compressed"] is True
+
+
+def test_edge_functions(aws, scan):
+    assert scan(["cloudfront.edge_functions"], prepare=_listing()).findings == []
+    [none] = scan(["cloudfront.edge_functions"], prepare=_listing(_dist("APIONLY", NO_CACHE))).findings
+    assert none.status == "fail"
+    [edge] = scan(["cloudfront.edge_functions"], prepare=_listing(
+        _dist("APIONLY", NO_CACHE), _dist("SITE", OPTIMIZED, {**EDGE_AUTH, "PathPattern": "/account/*"}))).findings
+    assert edge.status == "pass" and edge.evidence.observed["with_edge_code"] == {"SITE": ["CloudFront Functions"]}
+
+
+def test_edge_checks_denied(aws, scan):
+    result = scan(["cloudfront.edge_caching", "cloudfront.edge_functions"],
+                  prepare=deny("cloudfront", "list_distributions"))
+    assert_denied(result, "cloudfront:ListDistributions")
