@@ -5,7 +5,8 @@ export, a Data Lifecycle Manager snapshot policy and a shared-services subnet sh
 eu-west-1, the legacy estate, has none of them. The finance team refreshed the Savings Plans
 recommendations last week, and the mobile app is tested on an AWS Device Farm project; the CUR 2.0 export
 predates the move to containers and carries no split cost allocation data. moto lacks Data Lifecycle Manager,
-Device Farm, the recommendation generation list, export details and RAM's view of shares received from
+Device Farm, Compute Optimizer's idle findings, the recommendation generation list, export details and
+RAM's view of shares received from
 other accounts: fill-ins answer for them.
 """
 
@@ -33,6 +34,23 @@ def seed(demo: DemoAccount) -> None:
          "name": "payments-mobile", "defaultJobTimeoutMinutes": 60}]})
     demo.fill_in("devicefarm", "ListTestGridProjects", lambda params, region: {"testGridProjects": []})
     demo.fill_in("bcm-data-exports", "GetExport", _export)
+    demo.fill_in("compute-optimizer", "GetIdleRecommendations", _idle(demo))
+
+
+def _idle(demo: DemoAccount):
+    """Compute Optimizer's idle findings: every volume attached to nothing at scan time."""
+
+    def answer(params: dict[str, Any], region: str) -> dict[str, Any]:
+        volumes = demo.client("ec2", region).describe_volumes(
+            Filters=[{"Name": "status", "Values": ["available"]}])["Volumes"]
+        return {"idleRecommendations": [{
+            "resourceArn": f"arn:aws:ec2:{region}:{demo.account}:volume/{v['VolumeId']}",
+            "resourceId": v["VolumeId"], "resourceType": "EBSVolume", "accountId": demo.account,
+            "finding": "Unattached", "findingDescription": "The volume has not been attached for 14 days.",
+            "lookBackPeriodInDays": 14, "savingsOpportunity": {"estimatedMonthlySavings": {
+                "currency": "USD", "value": round(0.08 * v["Size"], 2)}}} for v in volumes]}
+
+    return answer
 
 
 def _export(params: dict[str, Any], region: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from tests.checks.answers import Refuse, answering
-from tests.helpers import assert_denied, deny
+from tests.helpers import assert_denied, by_resource, deny, statuses
 
 IMAGE = "ami-12c6146b"
 
@@ -286,3 +286,44 @@ def test_split_cost_allocation_denied(aws, scan):
             {"ExportArn": EXPORT, "ExportName": "cur2", "ExportStatus": {"StatusCode": "HEALTHY"}}]}),
         ("bcm-data-exports", "GetExport", refuse)))
     assert_denied(result, "bcm-data-exports:GetExport")
+
+
+# --- computeoptimizer.no_idle_resources ------------------------------------------------------------------
+
+VOLUME = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"
+
+
+def _idle(*pages):
+    def answer(params):
+        index = int(params.get("nextToken") or 0)
+        page: dict = {"idleRecommendations": pages[index]}
+        if index + 1 < len(pages):
+            page["nextToken"] = str(index + 1)
+        return page
+    return ("compute-optimizer", "GetIdleRecommendations", answer)
+
+
+def test_no_idle_resources(aws, scan):
+    [clean] = scan(["computeoptimizer.no_idle_resources"], prepare=answering(_idle([]))).findings
+    assert clean.status == "pass"
+
+    idle = {"resourceArn": VOLUME, "resourceId": "vol-0123456789abcdef0", "resourceType": "EBSVolume",
+            "finding": "Unattached", "lookBackPeriodInDays": 14,
+            "savingsOpportunity": {"estimatedMonthlySavings": {"currency": "USD", "value": 8.0}}}
+    nat = {"resourceArn": "arn:aws:ec2:us-east-1:123456789012:natgateway/nat-0a1b", "resourceId": "nat-0a1b",
+           "resourceType": "NatGateway", "finding": "Idle"}
+    result = scan(["computeoptimizer.no_idle_resources"], prepare=answering(_idle([idle], [nat])))
+    assert statuses(result) == {VOLUME: "fail", nat["resourceArn"]: "fail"}  # the second page is read too
+    assert "about 8.00 USD a month" in by_resource(result, "vol-0123").message
+
+
+def test_no_idle_resources_not_opted_in_and_denied(aws, scan):
+    def opt_in(params):
+        raise Refuse("OptInRequiredException")
+
+    [off] = scan(["computeoptimizer.no_idle_resources"], prepare=answering(
+        ("compute-optimizer", "GetIdleRecommendations", opt_in))).findings
+    assert off.status == "not_assessed" and off.reason == "not_enabled"
+    result = scan(["computeoptimizer.no_idle_resources"], prepare=deny("compute-optimizer",
+                                                                        "get_idle_recommendations"))
+    assert_denied(result, "compute-optimizer:GetIdleRecommendations")
