@@ -137,6 +137,14 @@ class CallLedger:
             pages = max((entry["pages"] for entry in self.reads.values()), default=0)
         return 2 + pages + 6
 
+    def pages_by_service_region(self) -> dict[tuple[str, str], int]:
+        """Calls made per (service, region): each pair has its own concurrency limit in the collector."""
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        with self.lock:
+            for (op, region, _), entry in self.reads.items():
+                out[(op.split(":", 1)[0], region)] += entry["pages"]
+        return dict(out)
+
     def lower_bound(self) -> int:
         """Distinct logical reads, each at the fewest pages its items need."""
         total = 0
@@ -152,9 +160,11 @@ def _paginator_config(model: Any) -> dict[str, Any] | None:
 
 @functools.cache
 def _paginators(service: str, api_version: str) -> dict[str, Any]:
-    import botocore.session
+    from scanner.session import botocore_session
 
-    loader = botocore.session.get_session().get_component("data_loader")
+    # The scan's own loader: the paginator models are the ones its paginated reads loaded already, so the
+    # ledger costs the measured process no second copy.
+    loader = botocore_session().get_component("data_loader")
     try:
         return loader.load_service_model(service, "paginators-1", api_version).get("pagination", {})
     except Exception:  # a service without paginators
@@ -330,6 +340,11 @@ def main() -> int:
                         "of its own, measured alone (CPU, peak RSS, retry wait, rendering)")
     p.add_argument("--profile", type=Path, metavar="FILE",
                    help="with --server: write a cProfile of the scan process to FILE (for pstats or snakeviz)")
+    p.add_argument("--py-spy", type=Path, metavar="FILE",
+                   help="with --server: sample every thread of the scan process with py-spy (installed separately) "
+                        "into FILE, in its raw collapsed-stack format")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="with --server: keep the scan's scan.json and reports in DIR")
     args = p.parse_args()
     overrides = {k: getattr(args, k) for k in ("users", "roles", "buckets", "instances", "volumes", "regions")}
     overrides["log_groups"] = args.log_groups
@@ -359,7 +374,7 @@ def main() -> int:
         from benchmarks.server import run_server
         size = {**SIZES[args.size], **{k: v for k, v in overrides.items() if v is not None}}
         figures = run_server(size, list(REGIONS[: size["regions"]]), args.latency_ms, _concurrency(),
-                             args.profile)
+                             args.profile, out=args.out, py_spy=args.py_spy)
         figures["size"] = args.size
     else:
         figures = run(args.size, overrides, args.latency_ms, args.trace_memory)

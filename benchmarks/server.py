@@ -29,8 +29,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-# A path the middleware answers itself: the benchmark switches latency on once seeding is done.
+# Paths the middleware answers itself: the benchmark switches latency on once seeding is done, and asks
+# the server for its own CPU time (the emulator's work, to tell its limits from the scanner's).
 LATENCY_PATH = "/__bench/latency/"
+CPU_PATH = "/__bench/cpu"
+PER_SERVICE_LIMIT = 8  # the collector's default concurrency per (service, region) (scanner.session.open_target)
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
                     "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
@@ -58,6 +61,9 @@ def serve(port: int) -> None:
             delay["s"] = float(path[len(LATENCY_PATH):] or 0) / 1000
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
+        if path == CPU_PATH:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [str(time.process_time()).encode()]
         if delay["s"]:
             time.sleep(delay["s"])  # this request's thread only: concurrent requests overlap
         return app(environ, start_response)
@@ -101,6 +107,11 @@ def set_latency(url: str, latency_ms: float) -> None:
     urllib.request.urlopen(f"{url}{LATENCY_PATH}{latency_ms:g}", timeout=5).read()
 
 
+def server_cpu_s(url: str) -> float:
+    """The CPU time the server process has used so far (user + system, all its threads)."""
+    return float(urllib.request.urlopen(url + CPU_PATH, timeout=5).read())
+
+
 # -- the scanner process -----------------------------------------------------------------------------
 
 def scan(config: dict[str, Any]) -> dict[str, Any]:
@@ -115,18 +126,26 @@ def scan(config: dict[str, Any]) -> dict[str, Any]:
     opts = ScanOptions(regions=config["regions"], plugins=False, quiet=True, record=False)
     session = make_session(None)
     ledger = CallLedger(0)  # observes only: the latency is the server's
+    # Phases run one after the other (the check and I/O threads only during the scan), so the process's
+    # CPU time at each phase's end splits the total exactly.
+    rss, cpu_at = {"imports": _peak_rss_mb()}, {"imports": time.process_time()}  # the peak so far at each phase's end
     start = time.monotonic()
     target = open_target(session, opts.regions, after_guard=ledger.install)
     checks = select_checks(discover(plugins=False))
+    cpu_at["identity_and_checks"] = time.process_time()
     result = run_checks(target, checks)
     scanned = time.monotonic()
+    rss["scan"], cpu_at["scan"] = _peak_rss_mb(), time.process_time()
     doc = build_document(result, opts)
     built = time.monotonic()
+    rss["suggestions"], cpu_at["suggestions"] = _peak_rss_mb(), time.process_time()
     from reports import DEFAULT_FORMATS
 
-    with tempfile.TemporaryDirectory() as out:
+    with contextlib.ExitStack() as stack:
+        out = config.get("out") or stack.enter_context(tempfile.TemporaryDirectory())
         write_outputs(doc, Path(out), tuple(["json", *DEFAULT_FORMATS]))
     end = time.monotonic()
+    rss["reports"], cpu_at["reports"] = _peak_rss_mb(), time.process_time()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     calls = doc["api_calls"]["total"]
     cpu = usage.ru_utime + usage.ru_stime
@@ -142,18 +161,48 @@ def scan(config: dict[str, Any]) -> dict[str, Any]:
         "cpu_s": round(cpu, 2),
         "cpu_ms_per_call": round(1000 * cpu / calls, 2) if calls else None,
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "peak_rss_by_phase_mb": rss,
+        "cpu_by_phase_s": _phases(cpu_at),
+        "cpu_user_s": round(usage.ru_utime, 2), "cpu_system_s": round(usage.ru_stime, 2),
         "api_calls": calls,
         "lower_bound": ledger.lower_bound(),
         "retry_wait_s": round(target.collector.retry_wait_s, 2),
         "retries": dict(target.collector.retry_budget.retries),
         "retries_given_up": dict(target.collector.retry_budget.given_up),
         "longest_chain": ledger.longest_chain(),
+        "busiest_service": _busiest(ledger.pages_by_service_region()),
         "checks": len(checks),
         "findings": len(doc["findings"]),
         "statuses": statuses,
         "not_assessed_reasons": _reasons(doc),
         "by_operation": doc["api_calls"]["by_operation"],
     }
+
+
+def _busiest(pages: dict[tuple[str, str], int]) -> dict[str, Any]:
+    """The (service, region) whose calls take longest through its concurrency limit (the collector's)."""
+    from scanner.collect import SERVICE_LIMITS
+
+    def slots(key: tuple[str, str]) -> float:
+        return pages[key] / SERVICE_LIMITS.get(key[0], PER_SERVICE_LIMIT)
+
+    if not pages:
+        return {"service": None, "region": None, "calls": 0, "limit": PER_SERVICE_LIMIT, "rounds": 0.0}
+    (service, region) = max(pages, key=slots)
+    return {"service": service, "region": region, "calls": pages[(service, region)],
+            "limit": SERVICE_LIMITS.get(service, PER_SERVICE_LIMIT), "rounds": round(slots((service, region)), 1)}
+
+
+def _phases(ends: dict[str, float]) -> dict[str, float]:
+    """CPU seconds per phase from the process's CPU time at each phase's end (the first from process start)."""
+    out, before = {}, 0.0
+    for phase, end in ends.items():
+        out[phase], before = round(end - before, 2), end
+    return out
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _reasons(doc: dict[str, Any]) -> dict[str, int]:
@@ -166,8 +215,13 @@ def _reasons(doc: dict[str, Any]) -> dict[str, int]:
 
 
 def run_server(size: dict[str, int], regions: list[str], latency_ms: float, concurrency: int,
-               profile: Path | None = None) -> dict[str, Any]:
-    """Seed a moto server through the API, then scan it from a separate process; the figures."""
+               profile: Path | None = None, *, out: Path | None = None, py_spy: Path | None = None
+               ) -> dict[str, Any]:
+    """Seed a moto server through the API, then scan it from a separate process; the figures.
+
+    ``profile``: a cProfile of the scan process (its main thread only); ``py_spy``: py-spy's samples of
+    every thread of the scan process, in its raw (collapsed stack) format; ``out``: keep scan.json and
+    the reports there."""
     from benchmarks.scale import seed
 
     with moto_server() as url:
@@ -177,21 +231,30 @@ def run_server(size: dict[str, int], regions: list[str], latency_ms: float, conc
         created = _seed_concurrently(seed, size, regions)
         seed_s = time.monotonic() - t0
         set_latency(url, latency_ms)
+        server_cpu_before = server_cpu_s(url)
         child_env = {**os.environ, **env, "WA_SCAN_NO_PLUGINS": "1"}
         child_env.pop("AWS_PROFILE", None)
-        config = {"regions": regions, "profile": str(profile) if profile else None}
-        done = subprocess.run([sys.executable, __file__, "scan", json.dumps(config)],
+        config = {"regions": regions, "profile": str(profile) if profile else None,
+                  "out": str(out) if out else None}
+        # py-spy samples the scan process from outside: every thread, on CPU only (waiting is not sampled).
+        sampler = ["py-spy", "record", "--format", "raw", "-o", str(py_spy), "--"] if py_spy else []
+        done = subprocess.run([*sampler, sys.executable, __file__, "scan", json.dumps(config)],
                               env=child_env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError("the scan process failed:\n" + done.stderr[-4000:])
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        # The figures are the last JSON line (py-spy, when sampling, prints its own lines after it).
+        figures = json.loads(next(line for line in reversed(done.stdout.splitlines()) if line.startswith("{")))
+        figures["server_cpu_s"] = round(server_cpu_s(url) - server_cpu_before, 2)
     calls = figures["api_calls"]
-    # The ideal: every call's latency spread over the scan's concurrent slots, plus the dependent chain.
-    ideal = calls * latency_ms / 1000 / concurrency + figures["longest_chain"] * latency_ms / 1000
+    # The ideal: every call's latency spread over the scan's concurrent slots, or the busiest service's calls
+    # through its own limit if that takes longer, plus the chain of calls that must follow one another.
+    rounds = max(calls / concurrency, figures["busiest_service"]["rounds"])
+    ideal = (rounds + figures["longest_chain"]) * latency_ms / 1000
     figures.update({
         "mode": "server", "account": {**created, "regions": regions}, "latency_ms": latency_ms,
         "seed_s": round(seed_s, 2), "ideal_wall_s": round(ideal, 2),
         "wall_over_ideal": round(figures["wall_s"] / ideal, 2) if ideal else None,
+        "scan_over_ideal": round(figures["scan_s"] / ideal, 2) if ideal else None,
         "calls_over_bound": round(calls / figures["lower_bound"], 3) if figures["lower_bound"] else None,
     })
     return figures

@@ -1,14 +1,15 @@
 """Report renderers: HTML, Markdown, CSV from a scan document.
 
 ``render_reports(doc, formats)`` renders the reports a scan asked for and returns each file's text;
-the caller writes them (atomically). Every template renders on one environment
-(``reports.templating``); the pieces (escaping and CSV-safety helpers, the base stylesheet, the view of
-a scan) are importable for other renderers. Drift (``reports.drift``) and the multi-account roll-up
-(``reports.org``) render here too.
+the caller writes them (atomically); ``iter_reports`` gives them one at a time. Every template renders
+on one environment (``reports.templating``); the pieces (escaping and CSV-safety helpers, the base
+stylesheet, the view of a scan) are importable for other renderers. Drift (``reports.drift``) and the
+multi-account roll-up (``reports.org``) render here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from reports.html import base_css, content_security_policy, csp_hash, render_html
@@ -21,7 +22,7 @@ from reports.view import ReportView, build_view
 __all__ = [
     "DEFAULT_FORMATS", "FORMAT_FILES", "OUTPUT_FORMATS", "MdSafe", "ReportView", "anchor", "base_css", "build_view",
     "content_security_policy", "csp_hash", "csv_safe", "findings_csv", "md_escape", "one_line", "register_csv",
-    "render_html", "render_markdown", "render_reports", "report_files", "write_csv",
+    "iter_reports", "render_html", "render_markdown", "render_reports", "report_files", "write_csv",
 ]
 
 # Output files per --format name ("csv" is both CSV files); scan.json ("json") is the scanner's.
@@ -58,8 +59,17 @@ def render_reports(doc: dict[str, Any], formats: list[str] | tuple[str, ...],
 
     ``metadata`` (check id -> ``CheckMeta``) fills in what an older document does not carry.
     """
+    return dict(iter_reports(doc, formats, metadata))
+
+
+def iter_reports(doc: dict[str, Any], formats: list[str] | tuple[str, ...],
+                 metadata: dict[str, Any] | None = None) -> Iterator[tuple[str, str | bytes]]:
+    """Like ``render_reports``, one (file name, content) at a time: a caller that writes each file before
+    taking the next holds one rendered report at a time, not all of them (megabytes each on a large
+    account). Every report renders from the one view, built once."""
     names = report_files(formats)
     if not names:
-        return {}
+        return
     view = build_view(doc, metadata)
-    return {name: _RENDER[name](view) for name in names}
+    for name in names:
+        yield name, _RENDER[name](view)

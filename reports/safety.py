@@ -26,15 +26,21 @@ _WHITESPACE = re.compile(r"\s+")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+# One encoder for every value shown: building one per call was a visible part of rendering a large scan.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def as_text(value: Any) -> str:
     """A value as one display string: strings as they are, None as empty, the rest as compact JSON."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, bool | int | float):
-        return json.dumps(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)  # what json writes, for an int subclass too
+    return _COMPACT.encode(value)
 
 
 def one_line(value: Any) -> str:

@@ -7,10 +7,15 @@ are errors in both, so a template cannot silently print nothing where data was e
 
 from __future__ import annotations
 
+import hashlib
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_eval_context, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from jinja2.nodes import EvalContext
 
 from reports.safety import MdSafe, md_escape
@@ -29,12 +34,44 @@ def _md(value: Any) -> MdSafe:
     return MdSafe(md_escape(value))
 
 
+class _QuietCache(FileSystemBytecodeCache):
+    """A bytecode cache that never fails a render: a cache file it cannot write is simply not written."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def bytecode_cache(directory: Path | None = None) -> BytecodeCache | None:
+    """The compiled templates kept between runs (jinja2 compiles the report templates in about a second;
+    loading them takes milliseconds), in the user's cache directory, or ``None`` when it cannot be used.
+
+    jinja2 checks each entry against its template's source and the Python version; the directory name
+    adds jinja2's version and this module's text, because the environment's options shape the code too.
+    """
+    if os.environ.get("WA_SCAN_NO_TEMPLATE_CACHE"):
+        return None
+    if directory is None:
+        import platformdirs
+
+        directory = Path(platformdirs.user_cache_dir("wa-scan"))
+    key = hashlib.sha256(jinja2.__version__.encode() + Path(__file__).read_bytes()).hexdigest()[:12]
+    where = directory / f"templates-{key}"
+    try:
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return _QuietCache(str(where))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The reports' jinja2 environment: autoescaped HTML, Markdown-escaped Markdown, strict undefined."""
     from reports.view import RISK_LABEL, RISKS
 
-    env = Environment(loader=PackageLoader("reports", "templates"),
+    env = Environment(loader=PackageLoader("reports", "templates"), bytecode_cache=bytecode_cache(),
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), disabled_extensions=("md.j2",),
                                                    default_for_string=True, default=True),
                       finalize=_finalize, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,

@@ -185,9 +185,10 @@ def installed_checks(plugins: bool = True) -> dict[str, CheckMeta]:
 def write_outputs(doc: dict[str, Any], out: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write ``scan.json`` and the chosen reports into ``out``."""
     written = [write_json(out / "scan.json", doc)]
-    from reports import render_reports
+    from reports import iter_reports
 
-    written += [atomic_write(out / name, data) for name, data in render_reports(doc, formats).items()]
+    # One report rendered and written at a time, so only one is held in memory.
+    written += [atomic_write(out / name, data) for name, data in iter_reports(doc, formats)]
     return written
 
 
