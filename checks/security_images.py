@@ -1,10 +1,11 @@
-"""New instances start only from approved images: the EC2 Allowed AMIs setting is enforced."""
+"""New instances start from approved, rebuilt images: Allowed AMIs enforced, Image Builder pipelines scheduled."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from checks._ec2 import instances
 from scanner.api import CheckContext, Finding, check
 
 
@@ -48,3 +49,50 @@ def allowed_images_enforced(ctx: CheckContext) -> Iterator[Finding]:
                          observed)
     else:
         yield ctx.failed(resource, f"Allowed AMIs is off in {ctx.region}: any image can be launched", observed)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
+
+
+@check(
+    id="imagebuilder.pipelines_scheduled",
+    title="Images are rebuilt by a scheduled Image Builder pipeline",
+    service="imagebuilder",
+    severity="low",
+    effort="medium",
+    description="""A region that runs EC2 instances has at least one enabled EC2 Image Builder pipeline with
+        a schedule (ListImagePipelines), so the image is rebuilt from its recipe, with current patches and
+        hardening components, without anyone starting it. A pipeline whose last run failed is reported.
+        Whether the running instances were launched from the pipeline's images, and images built by other
+        tools (Packer in a CI pipeline), are not seen. Regions with no instance are skipped.""",
+    remediation="""Build the base image in EC2 Image Builder from a recipe with hardening components (CIS or
+        STIG) and tests, schedule the pipeline (weekly, or when a dependency updates), distribute the image
+        to the accounts and regions that need it, and launch instances only from its latest version.""",
+    reads=["ec2:DescribeInstances", "imagebuilder:ListImagePipelines"],
+)
+def pipelines_scheduled(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per region that runs instances."""
+    if not instances(ctx):
+        return
+    pipelines = ctx.call("imagebuilder", "ListImagePipelines", required=("imagePipelineList",)).get(
+        "imagePipelineList", [])
+    scheduled = [p for p in pipelines
+                 if p.get("status") == "ENABLED" and (p.get("schedule") or {}).get("scheduleExpression")]
+    observed = {"pipelines": [{"name": p.get("name"), "status": p.get("status"),
+                               "schedule": (p.get("schedule") or {}).get("scheduleExpression"),
+                               "last_run": _iso(p.get("dateLastRun")), "last_run_status": p.get("lastRunStatus")}
+                              for p in pipelines][:20]}
+    resource = ctx.account_resource()
+    healthy = [p for p in scheduled if p.get("lastRunStatus") != "FAILED"]
+    if healthy:
+        yield ctx.passed(resource, f"{len(healthy)} scheduled Image Builder pipeline(s) rebuild images in "
+                         f"{ctx.region}", observed)
+    elif scheduled:
+        yield ctx.failed(resource, f"Every scheduled Image Builder pipeline in {ctx.region} failed its last run",
+                         observed)
+    elif pipelines:
+        yield ctx.failed(resource, f"No Image Builder pipeline in {ctx.region} is enabled with a schedule", observed)
+    else:
+        yield ctx.failed(resource, f"Instances run in {ctx.region} but no Image Builder pipeline builds their images",
+                         observed)

@@ -1,7 +1,8 @@
 """Demo answers for the security operations checks: a resource share open to a partner, remediation that
 fixes bucket versioning on its own, a Security Hub triage rule, a Security Lake in the main region, Allowed
 AMIs enforced in one region and only audited in the other, Macie discovery on in one region only, and a
-Security Incident Response membership that names two responders.
+Security Incident Response membership that names two responders, and an Image Builder pipeline that rebuilds
+the payments base image weekly.
 
 moto has none of these reads (apart from RAM's own shares), so fill-ins answer them."""
 
@@ -23,6 +24,7 @@ def seed(demo: DemoAccount) -> None:
     _automation_rules(demo)
     _security_lake(demo)
     _allowed_images(demo)
+    _image_pipelines(demo)
     _macie_discovery(demo)
     _response_team(demo)
 
@@ -109,6 +111,22 @@ def _allowed_images(demo: DemoAccount) -> None:
                 "ManagedBy": "account"}
 
     demo.fill_in("ec2", "GetAllowedImagesSettings", answer)
+
+
+def _image_pipelines(demo: DemoAccount) -> None:
+    """The payments base image is rebuilt every Monday in us-east-1; the legacy region builds none."""
+
+    def answer(params: dict[str, Any], region: str) -> dict[str, Any]:
+        if region != EAST:
+            return {"imagePipelineList": []}
+        return {"imagePipelineList": [{
+            "arn": f"arn:aws:imagebuilder:{EAST}:{demo.account}:image-pipeline/payments-base-al2023",
+            "name": "payments-base-al2023", "platform": "Linux", "status": "ENABLED",
+            "schedule": {"scheduleExpression": "cron(0 3 ? * mon *)",
+                         "pipelineExecutionStartCondition": "EXPRESSION_MATCH_ONLY"},
+            "dateLastRun": demo.days_ago(2).strftime("%Y-%m-%dT%H:%M:%S.000Z"), "lastRunStatus": "AVAILABLE"}]}
+
+    demo.fill_in("imagebuilder", "ListImagePipelines", answer)
 
 
 def _macie_discovery(demo: DemoAccount) -> None:

@@ -30,3 +30,43 @@ def test_enabled_passes_audit_and_disabled_fail(aws, scan):
 def test_denied_is_not_assessed(aws, scan):
     assert_denied(scan([CHECK], prepare=deny("ec2", "get_allowed_images_settings", code="UnauthorizedOperation",
                                              status=403)), "ec2:GetAllowedImagesSettings")
+
+
+PIPELINES = "imagebuilder.pipelines_scheduled"
+
+
+def _pipelines(*rows):
+    return ("imagebuilder", "ListImagePipelines", lambda params: {"imagePipelineList": [
+        {"arn": f"arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/{name}", "name": name, "status": status,
+         **({"schedule": {"scheduleExpression": cron}} if cron else {}), **({"lastRunStatus": last} if last else {})}
+        for name, status, cron, last in rows]})
+
+
+def _instance(aws):
+    aws.client("ec2").run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro")
+
+
+def test_scheduled_pipeline_passes_and_others_fail(aws, scan):
+    _instance(aws)
+    weekly = ("base-al2023", "ENABLED", "cron(0 3 ? * MON *)", "AVAILABLE")
+
+    [ok] = scan([PIPELINES], prepare=answering(_pipelines(weekly, ("manual", "ENABLED", None, None)))).findings
+    [failing] = scan([PIPELINES], prepare=answering(_pipelines(("base", "ENABLED", "rate(7 days)", "FAILED"))))\
+        .findings
+    [off] = scan([PIPELINES], prepare=answering(_pipelines(("base", "DISABLED", "rate(7 days)", None)))).findings
+    [none] = scan([PIPELINES], prepare=answering(_pipelines())).findings
+
+    assert ok.status == "pass" and ok.evidence.observed["pipelines"][0]["schedule"] == "cron(0 3 ? * MON *)"
+    assert failing.status == "fail" and "failed its last run" in failing.message
+    assert off.status == "fail" and "enabled with a schedule" in off.message
+    assert none.status == "fail" and "no Image Builder pipeline" in none.message
+
+
+def test_region_without_instances_is_skipped(aws, scan):
+    assert scan([PIPELINES], prepare=answering(_pipelines())).findings == []
+
+
+def test_pipelines_denied_is_not_assessed(aws, scan):
+    _instance(aws)
+    assert_denied(scan([PIPELINES], prepare=deny("imagebuilder", "list_image_pipelines")),
+                  "imagebuilder:ListImagePipelines")
