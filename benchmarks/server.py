@@ -240,10 +240,12 @@ def run_server(size: dict[str, int], regions: list[str], latency_ms: float, conc
         sampler = ["py-spy", "record", "--format", "raw", "-o", str(py_spy), "--"] if py_spy else []
         done = subprocess.run([*sampler, sys.executable, __file__, "scan", json.dumps(config)],
                               env=child_env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
+        # The figures are the last JSON line (py-spy, when sampling, prints its own lines after it, and
+        # exits 0 whatever the scan did).
+        found = [line for line in done.stdout.splitlines() if line.startswith("{")]
+        if done.returncode != 0 or not found:
             raise RuntimeError("the scan process failed:\n" + done.stderr[-4000:])
-        # The figures are the last JSON line (py-spy, when sampling, prints its own lines after it).
-        figures = json.loads(next(line for line in reversed(done.stdout.splitlines()) if line.startswith("{")))
+        figures = json.loads(found[-1])
         figures["server_cpu_s"] = round(server_cpu_s(url) - server_cpu_before, 2)
     calls = figures["api_calls"]
     # The ideal: every call's latency spread over the scan's concurrent slots, or the busiest service's calls
