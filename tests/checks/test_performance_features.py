@@ -112,3 +112,17 @@ def test_alarms_that_act_or_only_notify(aws, scan):
 
 def test_no_alarm_no_finding(aws, scan):
     assert scan([REMEDIATE]).findings == []
+
+
+def test_stage_caching_latency_and_remediation_denied(aws, scan):
+    api = aws.client("apigateway").create_rest_api(name="catalogue")["id"]
+    apis = {"items": [{"id": api, "name": "catalogue"}]}
+    assert_denied(scan([CACHE], prepare=deny("apigateway", "get_stages", before=[("get_rest_apis", apis)])),
+                  "apigateway:GET", CACHE)
+    zones = {"HostedZones": [{"Id": "/hostedzone/Z0000000000003", "Name": "c.example.", "CallerReference": "c",
+                              "Config": {"PrivateZone": False}}], "Marker": "", "IsTruncated": False, "MaxItems": "100"}
+    assert_denied(scan([LATENCY], prepare=deny("route53", "list_resource_record_sets",
+                                               before=[("list_hosted_zones", zones)])),
+                  "route53:ListResourceRecordSets", LATENCY)
+    assert_denied(scan([REMEDIATE], prepare=deny("cloudwatch", "describe_alarms", code="AccessDenied")),
+                  "cloudwatch:DescribeAlarms", REMEDIATE)

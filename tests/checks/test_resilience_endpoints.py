@@ -121,3 +121,11 @@ def test_failover_pairs_automatic_manual_and_half(aws, scan):
     assert "never triggers by itself" in by_resource(result, manual, FAILOVER).message
     assert "only one side" in by_resource(result, half, FAILOVER).message
     assert len(result.findings) == 3  # a zone without failover records gives no finding
+
+
+def test_failover_denied_record_listing(aws, scan):
+    zones = {"HostedZones": [{"Id": "/hostedzone/Z0000000000002", "Name": "b.example.", "CallerReference": "b",
+                              "Config": {"PrivateZone": False}}], "Marker": "", "IsTruncated": False, "MaxItems": "100"}
+    result = scan([FAILOVER], prepare=deny("route53", "list_resource_record_sets",
+                                           before=[("list_hosted_zones", zones)]))
+    assert_denied(result, "route53:ListResourceRecordSets", FAILOVER)

@@ -124,3 +124,12 @@ def test_asynchronous_integrations_found_or_missing(aws, scan):
 
 def test_no_compute_no_intermediary_no_finding(aws, scan):
     assert scan([ASYNC]).findings == []
+
+
+def test_asynchronous_integrations_all_reads_denied(aws, scan):
+    def prepare(target):
+        for service, operation in (("lambda", "list_event_source_mappings"), ("sns", "list_subscriptions"),
+                                   ("events", "list_event_buses"), ("stepfunctions", "list_state_machines")):
+            deny(service, operation)(target)
+    [finding] = scan([ASYNC], prepare=prepare).findings
+    assert finding.status == "not_assessed" and finding.missing_permission == "lambda:ListEventSourceMappings"

@@ -80,3 +80,9 @@ def test_damaged_history_is_not_a_fail(aws, scan):
     [finding] = scan([HISTORY], prepare=answering(("service-quotas", "ListRequestedServiceQuotaChangeHistory",
                                                    lambda p: {}))).findings
     assert finding.status == "not_assessed"
+
+
+def test_request_history_denied(aws, scan):
+    result = scan([HISTORY], prepare=answering(("service-quotas", "ListRequestedServiceQuotaChangeHistory",
+                                                _refuse("AccessDeniedException"))))
+    assert_denied(result, "servicequotas:ListRequestedServiceQuotaChangeHistory")
