@@ -229,3 +229,55 @@ def test_edge_checks_denied(aws, scan):
     result = scan(["cloudfront.edge_caching", "cloudfront.edge_functions"],
                   prepare=deny("cloudfront", "list_distributions"))
     assert_denied(result, "cloudfront:ListDistributions")
+
+
+# --- ecs.services_on_managed_capacity --------------------------------------------------------------------
+
+def _ecs(aws):
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="apps")
+    ecs.register_task_definition(family="web", containerDefinitions=[
+        {"name": "web", "image": "nginx", "memory": 256, "cpu": 128}], requiresCompatibilities=["FARGATE", "EC2"],
+        networkMode="awsvpc", cpu="256", memory="512")
+    return ecs
+
+
+def test_services_on_managed_capacity(aws, scan):
+    ecs = _ecs(aws)
+    ec2 = aws.client("ec2")
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    group = ec2.describe_security_groups()["SecurityGroups"][0]["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group]}}
+    ecs.create_service(cluster="apps", serviceName="checkout", taskDefinition="web", desiredCount=1,
+                       launchType="FARGATE", networkConfiguration=network)
+    ecs.create_service(cluster="apps", serviceName="legacy-worker", taskDefinition="web", desiredCount=1,
+                       launchType="EC2", networkConfiguration=network)
+    result = scan(["ecs.services_on_managed_capacity"])
+    assert by_resource(result, "/checkout").status == "pass"
+    legacy = by_resource(result, "/legacy-worker")
+    assert legacy.status == "fail" and "EC2 launch type" in legacy.message
+
+
+def test_services_on_managed_capacity_providers(aws, scan):
+    def service(*providers):
+        return {"serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/apps/batch", "serviceName": "batch",
+                "capacityProviderStrategy": [{"capacityProvider": p, "weight": 1} for p in providers]}
+
+    def serve(*providers):
+        return answering(
+            ("ecs", "ListClusters", lambda p: {"clusterArns": ["arn:aws:ecs:us-east-1:123456789012:cluster/apps"]}),
+            ("ecs", "ListServices", lambda p: {"serviceArns": [service()["serviceArn"]]}),
+            ("ecs", "DescribeServices", lambda p: {"services": [service(*providers)]}),
+            ("ecs", "DescribeCapacityProviders", lambda p: {"capacityProviders": [
+                {"name": "asg-hosts", "autoScalingGroupProvider": {"autoScalingGroupArn": "arn:asg"}},
+                {"name": "managed-gpu", "type": "MANAGED_INSTANCES", "managedInstancesProvider": {}}]}))
+
+    [spot] = scan(["ecs.services_on_managed_capacity"], prepare=serve("FARGATE_SPOT", "managed-gpu")).findings
+    assert spot.status == "pass"
+    [hosts] = scan(["ecs.services_on_managed_capacity"], prepare=serve("FARGATE", "asg-hosts")).findings
+    assert hosts.status == "fail" and hosts.evidence.observed["self_managed"] == ["asg-hosts"]
+
+
+def test_services_on_managed_capacity_denied(aws, scan):
+    result = scan(["ecs.services_on_managed_capacity"], prepare=deny("ecs", "list_clusters"))
+    assert_denied(result, "ecs:ListClusters")
