@@ -327,3 +327,45 @@ def test_no_idle_resources_not_opted_in_and_denied(aws, scan):
     result = scan(["computeoptimizer.no_idle_resources"], prepare=deny("compute-optimizer",
                                                                         "get_idle_recommendations"))
     assert_denied(result, "compute-optimizer:GetIdleRecommendations")
+
+
+# --- vpc.nat_gateways_zone_local -------------------------------------------------------------------------
+
+def _nat_vpc(aws, shared_nat: bool):
+    ec2 = aws.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    public = {z: ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{i}.0/24", AvailabilityZone=z)["Subnet"]["SubnetId"]
+              for i, z in enumerate(("us-east-1a", "us-east-1b"))}
+    private = {z: ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{10 + i}.0/24", AvailabilityZone=z)["Subnet"][
+        "SubnetId"] for i, z in enumerate(("us-east-1a", "us-east-1b"))}
+    nats = {}
+    for zone in (("us-east-1a",) if shared_nat else ("us-east-1a", "us-east-1b")):
+        eip = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        nats[zone] = ec2.create_nat_gateway(SubnetId=public[zone], AllocationId=eip)["NatGateway"]["NatGatewayId"]
+    for zone, subnet in private.items():
+        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0",
+                         NatGatewayId=nats.get(zone, nats["us-east-1a"]))
+        ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    return vpc, private
+
+
+def test_nat_gateways_zone_local(aws, scan):
+    assert scan(["vpc.nat_gateways_zone_local"]).findings == []  # no NAT gateway at all
+    vpc, private = _nat_vpc(aws, shared_nat=True)
+    [shared] = scan(["vpc.nat_gateways_zone_local"]).findings
+    assert shared.status == "fail" and private["us-east-1b"] in shared.message
+    assert shared.evidence.observed["zone_local"] == 1
+
+
+def test_nat_gateways_zone_local_pass(aws, scan):
+    vpc, _ = _nat_vpc(aws, shared_nat=False)
+    [local] = scan(["vpc.nat_gateways_zone_local"]).findings
+    assert local.status == "pass" and vpc in local.resource and local.evidence.observed["zone_local"] == 2
+
+
+def test_nat_gateways_zone_local_denied(aws, scan):
+    _nat_vpc(aws, shared_nat=True)
+    result = scan(["vpc.nat_gateways_zone_local"], prepare=deny("ec2", "describe_nat_gateways",
+                                                                code="UnauthorizedOperation", status=403))
+    assert_denied(result, "ec2:DescribeNatGateways")
