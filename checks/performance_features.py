@@ -136,14 +136,20 @@ def latency_routing(ctx: CheckContext) -> Iterator[Finding]:
     description="""The region has an active CloudWatch Internet Monitor monitor (latency and availability
         between the workload and its users' networks) or an active CloudWatch Network Monitor monitor (packet
         loss and latency to on-premises destinations), so network configuration can be tuned on measurements.
-        Flow logs and third-party network monitoring are not counted here.""",
+        Only regions that run EC2 instances or load balancers are judged. Flow logs and third-party network
+        monitoring are not counted here.""",
     remediation="""Create an Internet Monitor monitor for the workload's VPCs, CloudFront distributions or
         load balancers, or a Network Monitor probe towards hybrid destinations, and review their metrics when
         choosing Regions, edge services or connectivity.""",
-    reads=["internetmonitor:ListMonitors", "networkmonitor:ListMonitors"],
+    reads=["internetmonitor:ListMonitors", "networkmonitor:ListMonitors", "elbv2:DescribeLoadBalancers",
+           "ec2:DescribeInstances"],
 )
 def network_performance_monitored(ctx: CheckContext) -> Iterator[Finding]:
-    """One finding per region."""
+    """One finding per region that runs instances or load balancers."""
+    # A region with no network-facing compute has no traffic to measure: no finding rather than a fail.
+    balancers = ctx.call("elbv2", "DescribeLoadBalancers", required=("LoadBalancers",)).get("LoadBalancers", [])
+    if not balancers and not instances(ctx, states=("running",)):
+        return
     active: list[str] = []
     denied: list[NotAssessed] = []
     try:

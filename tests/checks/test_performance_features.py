@@ -79,6 +79,10 @@ def _monitors(internet: list[dict] | None = None, network: list[dict] | None = N
 
 
 def test_network_monitors_active_inactive_or_denied(aws, scan):
+    assert scan([MONITORS], prepare=_monitors()).findings == []  # nothing runs here: nothing to measure
+    ec2 = aws.client("ec2")
+    ec2.run_instances(ImageId=ec2.register_image(Name="base", RootDeviceName="/dev/xvda")["ImageId"],
+                      MinCount=1, MaxCount=1, InstanceType="m7g.large")
     active = {"MonitorName": "users", "MonitorArn": "arn:aws:internetmonitor:us-east-1:123456789012:monitor/users",
               "Status": "ACTIVE"}
     [ok] = scan([MONITORS], prepare=_monitors(internet=[active])).findings
