@@ -131,6 +131,7 @@ def scan(config: dict[str, Any]) -> dict[str, Any]:
     specs = [AccountSpec(account_id=a, role_name=ROLE_NAME, regions=tuple(regions)) for a in config["ids"]]
     opts = ScanOptions(regions=regions, plugins=False, quiet=True, record=False)
     with TreeSampler() as sampler:
+        before = resource.getrusage(resource.RUSAGE_SELF)
         start = time.monotonic()
         outcomes = list(run_accounts(specs, opts, executor=config["executor"], max_parallel=config["parallel"]))
         wall = time.monotonic() - start
@@ -143,23 +144,55 @@ def scan(config: dict[str, Any]) -> dict[str, Any]:
         by_op.update(o["doc"]["api_calls"]["by_operation"])
     calls = sum(by_op.values())
     cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+    # the fan-out's own CPU (start-up and imports aside) over its wall time: the cores it kept busy
+    fan_out_cpu = cpu - before.ru_utime - before.ru_stime
     return {
         "executor": config["executor"], "parallel": config["parallel"],
         "scanned": len(scanned), "not_scanned": {o["account"]: o["reason"] for o in outcomes if o["doc"] is None},
         "wall_s": round(wall, 2), "process_s": round(time.monotonic() - t_start, 2),
         "cpu_s": round(cpu, 2), "worker_cpu_s": round(workers.ru_utime + workers.ru_stime, 2),
         "cpu_ms_per_call": round(1000 * cpu / calls, 2) if calls else None,
+        "cores_busy": round(fan_out_cpu / wall, 2) if wall else None,
         "peak_rss_mb": round(max(sampler.peak_mb, own.ru_maxrss / 1024), 1),
         "child_processes": sampler.peak_children,
         "api_calls": calls,
         "calls_per_account": {o["account"]: o["doc"]["api_calls"]["total"] for o in scanned},
         "findings": sum(len(o["doc"]["findings"]) for o in scanned),
+        # why reads failed (a failed read also skips the reads that would have followed it)
+        "not_assessed_per_account": {o["account"]: _not_assessed(o["doc"]) for o in scanned},
+        "not_assessed_reasons": dict(sum((_reasons(o["doc"]) for o in scanned), Counter()).most_common()),
         "by_operation": dict(sorted(by_op.items())),
     }
 
 
+def _not_assessed(doc: dict[str, Any]) -> int:
+    return sum(1 for f in doc["findings"] if f["status"] == "not_assessed")
+
+
+def _reasons(doc: dict[str, Any]) -> Counter[str]:
+    """Not-assessed findings by reason and the start of their detail (resource names cut off)."""
+    return Counter(f"{f.get('reason')}: {f.get('message', '').removeprefix('Not assessed: ')[:80]}"
+                   for f in doc["findings"] if f["status"] == "not_assessed")
+
+
 def _load_average() -> list[float]:
     return [round(x, 1) for x in os.getloadavg()]
+
+
+def _server_cpu_s() -> float | None:
+    """CPU seconds the moto server process (a child of this one) has used so far: the emulator's share."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    for child in psutil.Process().children():
+        try:
+            if "serve" in child.cmdline():
+                times = child.cpu_times()
+                return times.user + times.system
+        except psutil.Error:
+            continue
+    return None
 
 
 def run_many_server(accounts: int, size: dict[str, int], regions: list[str], latency_ms: float,
@@ -182,13 +215,16 @@ def run_many_server(accounts: int, size: dict[str, int], regions: list[str], lat
         for executor in executors:
             for parallel in parallels:
                 config = {"ids": ids, "regions": regions, "executor": executor, "parallel": parallel}
-                load_before = _load_average()
+                load_before, server_before = _load_average(), _server_cpu_s()
                 done = subprocess.run([sys.executable, __file__, "scan", json.dumps(config)], env=child_env,
                                       capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     raise RuntimeError("the scan process failed:\n" + done.stderr[-4000:])
                 figures = json.loads(done.stdout.strip().splitlines()[-1])
-                figures.update(load_before=load_before, load_after=_load_average())
+                server_after = _server_cpu_s()
+                figures.update(load_before=load_before, load_after=_load_average(),
+                               server_cpu_s=round(server_after - server_before, 2)
+                               if server_before is not None and server_after is not None else None)
                 print(json.dumps({k: v for k, v in figures.items() if k != "by_operation"}), file=sys.stderr)
                 runs.append(figures)
     return {"mode": "server", "accounts": accounts, "per_account": {**size, "regions": regions},
