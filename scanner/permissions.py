@@ -1,7 +1,9 @@
-"""IAM actions behind API operations, so that check metadata can derive the permissions it needs."""
+"""IAM actions behind API operations, so that check metadata can derive the permissions it needs, and the
+policies that grant them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -75,3 +77,31 @@ def policy_document(actions: Iterable[str], sid: str = "WaScanReadOnly") -> dict
         "Version": "2012-10-17",
         "Statement": [{"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": "*"}],
     }
+
+
+# IAM's limit for a customer managed policy, in characters without white space (IAM quotas page).
+MANAGED_POLICY_LIMIT = 6144
+
+
+def policy_size(doc: dict) -> int:
+    """A policy's size as IAM counts it: the JSON without white space."""
+    return len(json.dumps(doc, separators=(",", ":")))
+
+
+def policy_documents(actions: Iterable[str], sid: str = "WaScanReadOnly",
+                     limit: int = MANAGED_POLICY_LIMIT) -> list[dict]:
+    """``actions`` as few managed policies as fit under ``limit`` each: one when they fit, else several,
+    each holding whole services (so a reader finds a service in one place), in service order."""
+    by_service: dict[str, list[str]] = {}
+    for action in sorted(set(actions)):
+        by_service.setdefault(action.split(":", 1)[0], []).append(action)
+    parts: list[list[str]] = [[]]
+    for group in by_service.values():
+        trial = parts[-1] + group
+        if parts[-1] and policy_size(policy_document(trial, f"{sid}Part99")) > limit:
+            parts.append(list(group))
+        else:
+            parts[-1] = trial
+    if len(parts) == 1:
+        return [policy_document(parts[0], sid)]
+    return [policy_document(part, f"{sid}Part{i}") for i, part in enumerate(parts, 1)]

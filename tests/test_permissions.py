@@ -10,7 +10,7 @@ from moto import mock_aws
 from moto.core import set_initial_no_auth_action_count
 
 from scanner.cli import main
-from scanner.permissions import BASE_ACTIONS, PUSH_ACTIONS, iam_action
+from scanner.permissions import BASE_ACTIONS, PUSH_ACTIONS, iam_action, policy_document, policy_documents, scan_actions
 from scanner.registry import discover
 
 
@@ -19,16 +19,48 @@ def _policy(capsys, *args: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_policy_is_a_standard_document_with_every_declared_action(capsys):
-    doc = _policy(capsys)
-    assert doc["Version"] == "2012-10-17"
-    (statement,) = doc["Statement"]
-    assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
+def test_the_policy_is_standard_documents_under_the_size_limit_with_every_declared_action(capsys):
+    parts = policy_documents(scan_actions(c.meta for c in discover(plugins=False).values()))
+    printed = [_policy(capsys, "--part", str(i)) for i in range(1, len(parts) + 1)] if len(parts) > 1 \
+        else [_policy(capsys)]
+    assert printed == parts
+    actions: list[str] = []
+    for doc in printed:
+        assert doc["Version"] == "2012-10-17"
+        (statement,) = doc["Statement"]
+        assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
+        assert len(json.dumps(doc, separators=(",", ":"))) <= 6144, "over the managed-policy size limit"
+        actions += statement["Action"]
     declared = {a for c in discover(plugins=False).values() for a in c.meta.permissions}
-    assert set(statement["Action"]) == declared | set(BASE_ACTIONS)
-    assert all(":" in a and not a.split(":")[1].startswith(("Create", "Put", "Delete", "Update"))
-               for a in statement["Action"])
-    assert len(json.dumps(doc, separators=(",", ":"))) <= 6144, "over the managed-policy size limit"
+    assert sorted(actions) == sorted(declared | set(BASE_ACTIONS)), "an action missing or in two parts"
+    assert all(":" in a and not a.split(":")[1].startswith(("Create", "Put", "Delete", "Update")) for a in actions)
+
+
+def test_actions_beyond_one_policy_are_split_by_service_and_json_asks_for_a_part(capsys):
+    actions = [f"svc{n:03}:Describe{'X' * 40}{m}" for n in range(60) for m in range(3)]
+    parts = policy_documents(actions)
+    assert len(parts) > 1 and all(len(json.dumps(p, separators=(",", ":"))) <= 6144 for p in parts)
+    services = [{a.split(":")[0] for a in p["Statement"][0]["Action"]} for p in parts]
+    assert not set.intersection(*services[:2]), "a service split over two policies"
+    assert [p["Statement"][0]["Sid"] for p in parts][:2] == ["WaScanReadOnlyPart1", "WaScanReadOnlyPart2"]
+    assert policy_documents(actions[:3]) == [policy_document(actions[:3])]
+    if len(policy_documents(scan_actions(c.meta for c in discover(plugins=False).values()))) > 1:
+        assert main(["permissions"]) == 2
+        err = capsys.readouterr().err
+        assert "managed policies" in err and "--part 1" in err and len(err.strip().splitlines()) == 1
+    assert main(["permissions", "--part", "9"]) == 2
+    assert "--part 9" in capsys.readouterr().err
+
+
+def test_terraform_and_cloudformation_create_and_attach_every_part(capsys):
+    parts = len(policy_documents(scan_actions(c.meta for c in discover(plugins=False).values())))
+    assert main(["permissions", "--format", "cloudformation", "--trust", "111111111111"]) == 0
+    cfn = capsys.readouterr().out
+    assert cfn.count("Type: AWS::IAM::ManagedPolicy") == parts and cfn.count("- !Ref WaScanPolicy") == parts
+    assert main(["permissions", "--format", "terraform", "--trust", "111111111111"]) == 0
+    tf = capsys.readouterr().out
+    assert tf.count('resource "aws_iam_policy"') == parts
+    assert tf.count('resource "aws_iam_role_policy_attachment"') == parts
 
 
 def test_selected_checks_narrow_the_policy(capsys):
