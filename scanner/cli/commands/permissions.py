@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "plus identity and region discovery. The push to the WA Tool needs its own, "
                     "separate policy (--push).",
         epilog="examples:\n"
-               "  wa-scan permissions > policy.json && aws iam create-policy --policy-name WaScanReadOnly "
-               "--policy-document file://policy.json\n"
+               "  wa-scan permissions --checks guardduty.enabled > policy.json && aws iam create-policy "
+               "--policy-name WaScanGuardDuty --policy-document file://policy.json\n"
+               "  wa-scan permissions --part 1 > policy-1.json   # the first of the policies all checks need\n"
                "  wa-scan permissions --format cloudformation --trust 111111111111 > role.yaml   "
                "# for a StackSet in member accounts\n"
                "  wa-scan permissions --format terraform --trust 111111111111 > wa_scan.tf\n"
