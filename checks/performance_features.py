@@ -115,11 +115,19 @@ def latency_routing(ctx: CheckContext) -> Iterator[Finding]:
             where = record.get("Region") or (record.get("GeoProximityLocation") or {}).get("AWSRegion")
             if where:
                 by_name.setdefault(record["Name"].rstrip("."), set()).add(where)
-        spread = {n: sorted(r) for n, r in by_name.items() if len(r) >= 2}
-        if not spread:
+        if not by_name:
             return None
+        spread = {n: sorted(r) for n, r in by_name.items() if len(r) >= 2}
+        lone = {n: sorted(r) for n, r in by_name.items() if len(r) < 2}
         name = zone.get("Name", zone_id).rstrip(".")
-        observed = {"zone": name, "names": dict(sorted(spread.items())[:20])}
+        observed = {"zone": name, "names": dict(sorted(spread.items())[:20]),
+                    "single_region_names": dict(sorted(lone.items())[:20])}
+        if lone:
+            # Latency or proximity records that all point at one Region choose nothing: a half-built setup.
+            first, regions = next(iter(sorted(lone.items())))
+            return ctx.failed(arn, f"Hosted zone {name} has latency or geoproximity records for {len(lone)} "
+                              f"name(s) in one Region only ({first}: {regions[0]}), so users cannot be sent "
+                              "elsewhere", observed)
         first, regions = next(iter(sorted(spread.items())))
         return ctx.passed(arn, f"Hosted zone {name} routes {len(spread)} name(s) to the nearest Region "
                           f"({first}: {', '.join(regions)})", observed)

@@ -67,7 +67,10 @@ def test_latency_records_in_two_regions(aws, scan):
     found = by_resource(result, spread, LATENCY)
     assert found.status == "pass" and found.evidence.observed["names"] == {
         "www.global.example": ["eu-west-1", "us-east-1"]}
-    assert not [f for f in result.findings if single in f.resource]  # one Region is no choice of location
+    lone = by_resource(result, single, LATENCY)  # latency records in one Region choose no location
+    assert lone.status == "fail" and lone.evidence.observed["single_region_names"] == {
+        "www.one.example": ["us-east-1"]}
+    assert "one Region only" in lone.message
 
 
 def _monitors(internet: list[dict] | None = None, network: list[dict] | None = None, denied: str = ""):
