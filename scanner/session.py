@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,19 +59,31 @@ class Target:
 
 
 class _ModelLoader(botocore.loaders.Loader):
-    """botocore's loader, keeping service models without their documentation.
+    """botocore's loader, loading each service model once per process and keeping it without its
+    documentation.
 
-    A scan reads about 60 service models, about 90 MB once parsed; a fifth of that is the text of the API
-    reference, which only docstrings and generated documentation read. Dropping it as each model is
-    loaded (about 1 ms per model) keeps it out of every client built from the model.
+    botocore's own cache is not thread-safe: two threads building the first clients of a service (two
+    regions, two accounts) both parsed its model and kept a copy each. Here one thread loads and the others
+    wait for its copy. A scan reads about 60 service models, about 90 MB once parsed; a fifth of that is
+    the text of the API reference, which only docstrings and generated documentation read. Dropping it as
+    each model is loaded (about 1 ms per model) keeps it out of every client built from the model.
     """
 
-    @botocore.loaders.instance_cache
+    def __init__(self) -> None:
+        super().__init__()
+        self._models: dict[tuple[str, str, str | None], Any] = {}
+        # Loading is CPU-bound under the GIL, so one lock for every model costs no parallelism.
+        self._loading = threading.RLock()
+
     def load_service_model(self, service_name: str, type_name: str, api_version: str | None = None) -> Any:
-        model = super().load_service_model(service_name, type_name, api_version=api_version)
-        if type_name == "service-2" and isinstance(model, dict):
-            _drop_documentation(model)
-        return model
+        key = (service_name, type_name, api_version)
+        with self._loading:
+            if key not in self._models:
+                model = super().load_service_model(service_name, type_name, api_version=api_version)
+                if type_name == "service-2" and isinstance(model, dict):
+                    _drop_documentation(model)
+                self._models[key] = model
+            return self._models[key]
 
 
 def _drop_documentation(model: dict[str, Any]) -> None:

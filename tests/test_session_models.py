@@ -1,0 +1,65 @@
+"""botocore's service models are loaded once per process, whatever the sessions, regions and threads, and kept
+without their reference text; clients built from them still serialize and parse as before."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import botocore.loaders
+from botocore.stub import Stubber
+
+from scanner.collect import Collector
+from scanner.session import _SHARED_LOADER, make_session
+
+
+def test_each_model_file_is_read_once_across_sessions_regions_and_threads(monkeypatch):
+    reads: Counter[str] = Counter()
+    real = botocore.loaders.JSONFileLoader.load_file
+
+    def counting(self, file_path):
+        reads[file_path] += 1
+        return real(self, file_path)
+
+    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", counting)
+    # A service no other test of this process is likely to have loaded yet, so its files are read here.
+    collectors = [Collector(make_session(None)) for _ in range(2)]
+    barrier = threading.Barrier(8)
+
+    def build(n: int) -> None:
+        barrier.wait()
+        collector = collectors[n % 2]
+        for region in ("us-east-1", "eu-west-1", "ap-southeast-2"):
+            collector.client("kafka", region)
+            collector.client("glue", region)
+
+    threads = [threading.Thread(target=build, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # The models themselves (botocore also probes for optional "-extras" files that do not exist).
+    model_reads = {path: n for path, n in reads.items()
+                   if ("/kafka/" in path or "/glue/" in path) and path.endswith(("service-2", "endpoint-rule-set-1"))}
+    assert len(model_reads) == 4, model_reads
+    assert all(n == 1 for n in model_reads.values()), model_reads
+    for collector in collectors:
+        collector.close()
+
+
+def test_models_carry_no_reference_text_and_clients_still_work():
+    model = _SHARED_LOADER.load_service_model("s3", "service-2")
+    assert "documentation" not in model
+    assert not any("documentation" in shape for shape in model["shapes"].values())
+    assert not any("documentation" in member for shape in model["shapes"].values()
+                   for member in (shape.get("members") or {}).values())
+    # The rest of the model is whole: the same shapes and operations as botocore's own copy.
+    plain = botocore.loaders.Loader().load_service_model("s3", "service-2")
+    assert model["operations"].keys() == plain["operations"].keys()
+    assert model["shapes"].keys() == plain["shapes"].keys()
+
+    client = make_session(None).client("s3", region_name="us-east-1")
+    with Stubber(client) as stub:
+        stub.add_response("get_bucket_versioning", {"Status": "Enabled", "MFADelete": "Disabled"},
+                          {"Bucket": "b"})
+        assert client.get_bucket_versioning(Bucket="b")["Status"] == "Enabled"
