@@ -339,7 +339,8 @@ def main() -> int:
                    help="moto as a server process with the latency added in the server; the scan in a process "
                         "of its own, measured alone (CPU, peak RSS, retry wait, rendering)")
     p.add_argument("--profile", type=Path, metavar="FILE",
-                   help="with --server: write a cProfile of the scan process to FILE (for pstats or snakeviz)")
+                   help="with --server: write a cProfile of the scan process to FILE (every thread, timed by its "
+                        "own CPU clock; for pstats or snakeviz)")
     p.add_argument("--py-spy", type=Path, metavar="FILE",
                    help="with --server: sample every thread of the scan process with py-spy (installed separately) "
                         "into FILE, in its raw collapsed-stack format")
