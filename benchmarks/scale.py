@@ -159,12 +159,18 @@ def _paginator_config(model: Any) -> dict[str, Any] | None:
 
 
 @functools.cache
-def _paginators(service: str, api_version: str) -> dict[str, Any]:
+def _loader() -> Any:
     from scanner.session import botocore_session
 
     # The scan's own loader: the paginator models are the ones its paginated reads loaded already, so the
-    # ledger costs the measured process no second copy.
-    loader = botocore_session().get_component("data_loader")
+    # ledger costs the measured process no second copy. Built once: a botocore session costs tens of ms
+    # (its built-in handlers), and one per service was a tenth of the scan's measured CPU.
+    return botocore_session().get_component("data_loader")
+
+
+@functools.cache
+def _paginators(service: str, api_version: str) -> dict[str, Any]:
+    loader = _loader()
     try:
         return loader.load_service_model(service, "paginators-1", api_version).get("pagination", {})
     except Exception:  # a service without paginators
