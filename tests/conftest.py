@@ -43,6 +43,29 @@ def _refuse_real_aws(request, **_):
 
 botocore.handlers.BUILTIN_HANDLERS.append(("before-send", _refuse_real_aws))
 
+
+def _share_the_scanners_model_loader() -> None:
+    """Every botocore session of the test process uses the scanner's process-wide model loader.
+
+    Tests make a fresh ``boto3.Session`` for nearly every scan and seed; each one parsing its own copy of
+    the service models (EC2's alone takes longer than most tests' own work) was most of the suite's CPU.
+    A scan made through ``make_session`` shares this loader anyway, so the tests now see what a scan sees.
+    """
+    import botocore.session
+
+    from scanner.session import botocore_session
+
+    shared = botocore_session().get_component("data_loader")
+    default = botocore.session.create_loader
+
+    def create_loader(search_path_string: str | None = None) -> Any:
+        return shared if not search_path_string else default(search_path_string)
+
+    botocore.session.create_loader = create_loader
+
+
+_share_the_scanners_model_loader()
+
 ACCOUNT = "123456789012"
 
 

@@ -41,7 +41,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the demo needs moto: pip install 'wa-scan[demo]'") from None
     opts = options_from_args(args)
     opts.regions = opts.regions or list(DEMO_REGIONS)
-    from scanner.scan import scan_account
+    from scanner.scan import check_history, check_out_dir, scan_account
+    from scanner.session import botocore_session
+
+    # A bad --out or --db is refused before the account is seeded, which takes seconds.
+    check_out_dir(opts.out, opts.force)
+    if opts.record:
+        check_history(opts.db)
 
     started = time.monotonic()
     with mock_aws():
@@ -50,9 +56,10 @@ def run(args: argparse.Namespace) -> int:
         from moto.moto_api._internal import mock_random
 
         mock_random.seed(20201)
-        seeding = boto3.Session(region_name="us-east-1")
+        # Both sessions share the process's service models: seeding and scanning parse each model once.
+        seeding = boto3.Session(region_name="us-east-1", botocore_session=botocore_session())
         demo = seed_account(seeding)
-        session = boto3.Session(region_name="us-east-1")
+        session = boto3.Session(region_name="us-east-1", botocore_session=botocore_session())
         code = scan_account(session, opts, after_guard=lambda s: install_fill_ins(s, demo))
     if not opts.quiet:
         import sys
