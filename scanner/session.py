@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import boto3
 import botocore.loaders
 import botocore.session
+import botocore.utils
 from botocore.exceptions import (
     ClientError,
     EndpointConnectionError,
@@ -113,7 +115,22 @@ def botocore_session() -> botocore.session.Session:
     """A fresh botocore session (own credentials and events) that shares the process's model loader."""
     core = botocore.session.Session()
     core.register_component("data_loader", _SHARED_LOADER)
+    core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=parse_timestamp)
     return core
+
+
+def parse_timestamp(value: Any) -> Any:
+    """botocore's timestamp parser, with a fast path for the ISO 8601 times with a UTC offset that AWS
+    sends: botocore hands every other string to dateutil, about 0.1 ms each, thousands per scan (a
+    user's creation date, an instance's launch time). Anything else goes to botocore's parser."""
+    if isinstance(value, str) and len(value) >= 20 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed
+    return botocore.utils.parse_timestamp(value)
 
 
 def make_session(profile: str | None) -> boto3.Session:

@@ -63,3 +63,26 @@ def test_models_carry_no_reference_text_and_clients_still_work():
         stub.add_response("get_bucket_versioning", {"Status": "Enabled", "MFADelete": "Disabled"},
                           {"Bucket": "b"})
         assert client.get_bucket_versioning(Bucket="b")["Status"] == "Enabled"
+
+
+def test_timestamps_parse_as_botocore_parses_them():
+    import botocore.utils
+
+    from scanner.session import parse_timestamp
+
+    for text in ("2026-12-01T11:12:15Z", "2026-12-01T11:12:15.250Z", "2026-12-01T11:12:15+02:00",
+                 "2026-12-01T11:12:15.123456789Z", "2026-12-01T11:12:15", "Tue, 01 Dec 2026 11:12:15 GMT",
+                 "1764587535", 1764587535.5):
+        ours, theirs = parse_timestamp(text), botocore.utils.parse_timestamp(text)
+        assert ours == theirs, text
+        assert (ours.utcoffset(), ours.tzinfo is None) == (theirs.utcoffset(), theirs.tzinfo is None), text
+
+
+def test_a_scan_session_parses_answers_with_the_fast_timestamp_parser(aws):
+    import boto3
+
+    aws.client("iam").create_user(UserName="alice")
+    ours = make_session(None).client("iam").list_users()["Users"][0]["CreateDate"]
+    plain = boto3.Session(region_name="us-east-1").client("iam").list_users()["Users"][0]["CreateDate"]
+    assert ours == plain and ours.utcoffset() == plain.utcoffset()
+    assert type(ours.tzinfo) is not type(plain.tzinfo)  # the fast path answered, not dateutil
