@@ -13,6 +13,13 @@ CPU (user + system) and CPU per call, peak RSS, retry wait and report rendering 
 
     python benchmarks/scale.py --server --size medium --latency-ms 50 --json medium-50.json
 
+``--accounts N`` scans N accounts of the chosen size through assumed roles with the multi-account code;
+with ``--server`` they live in one moto server and each executor and parallelism listed runs in turn
+(``benchmarks/many_server.py``):
+
+    python benchmarks/scale.py --server --accounts 8 --users 100 --buckets 20 --instances 20 --volumes 20 \
+        --latency-ms 50 --parallel-accounts 1,4,8 --executor local,dask-processes
+
 The lower bound counts, for every operation the scan needed, each distinct logical read once (same
 region and parameters, pagination tokens aside) and the fewest pages its items need at the largest
 page size the API allows. It cannot be beaten without skipping a read, so ``calls / lower bound``
