@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import tempfile
 
@@ -22,6 +24,7 @@ os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
 from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import boto3  # noqa: E402
@@ -82,16 +85,51 @@ def scan(aws: boto3.Session) -> Callable:
     return scan_checks
 
 
-@pytest.fixture(scope="session")
-def demo_scan(tmp_path_factory):
-    """The demo run once per test session: ``(scan.json document, output directory)``."""
-    import json
-
+def _run_demo(root: Path) -> tuple[dict, Path]:
+    """``wa-scan demo`` into ``root/results``; every (service, operation) the read-only guard saw during it
+    is kept in ``root/guard-calls.json``."""
     from scanner.cli import main
+    from scanner.guard import ReadOnlyGuard
 
-    out = tmp_path_factory.mktemp("demo") / "results"
-    assert main(["demo", "--out", str(out), "-q"]) == 0
+    seen: list[tuple[str, str]] = []
+    original = ReadOnlyGuard.__call__
+
+    def spy(self: ReadOnlyGuard, model: Any, **kw: Any) -> Any:
+        seen.append((model.service_model.service_name, model.name))
+        return original(self, model, **kw)
+
+    out = root / "results"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ReadOnlyGuard, "__call__", spy)
+        assert main(["demo", "--out", str(out), "-q"]) == 0
+    (root / "guard-calls.json").write_text(json.dumps(seen))
     return json.loads((out / "scan.json").read_text()), out
+
+
+@pytest.fixture(scope="session")
+def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
+    """The demo, run once for the whole test run: ``(scan.json document, output directory)``.
+
+    A full demo costs tens of seconds of CPU, so the first xdist worker that needs it runs it under a file
+    lock in the run's shared temporary directory and the others read its results (pytest-xdist's "making
+    session-scoped fixtures execute only once"). Every worker's history database gets the scan, as if that
+    worker had run the demo itself. Tests must not write into the output directory.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _run_demo(tmp_path_factory.mktemp("demo"))
+    root = tmp_path_factory.getbasetemp().parent / "shared-demo"
+    root.mkdir(exist_ok=True)
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "done").exists():
+            made = _run_demo(root)
+            (root / "done").write_text("")
+            return made
+    from scanner.history import record_scan
+
+    doc = json.loads((root / "results" / "scan.json").read_text())
+    record_scan(doc, None)
+    return doc, root / "results"
 
 
 @pytest.fixture(scope="module")

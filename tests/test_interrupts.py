@@ -23,11 +23,13 @@ CHECKS = ["iam.access_keys_rotated", "guardduty.enabled", "ec2.instance_has_role
 # The demo, made slow the way a struggling endpoint is: every request waits, Backup answers 503 for ever
 # (botocore's own retries and backoff run), so an interrupt finds reads and retries in flight.
 SLOW_DEMO = textwrap.dedent("""
-    import sys, time
+    import importlib, sys, time
     import scanner.demo
     from botocore.awsrequest import AWSResponse
 
     original = scanner.demo.install_fill_ins
+    # The core checks' resources are enough to have reads in flight; the other seed modules cost seconds.
+    scanner.demo.seed_modules = lambda: [importlib.import_module("scanner.demo.seed_core")]
 
     class Raw:
         def stream(self, *a, **k):
