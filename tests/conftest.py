@@ -132,6 +132,14 @@ def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
     return doc, root / "results"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium (through the ``browser`` fixture) is marked ``browser``, so a quick
+    local run can leave them out: ``pytest -m "not browser and not slow"``."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """A headless Debian Chromium for the report and review-page tests (marked ``needs_chromium``)."""
