@@ -41,10 +41,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("the demo needs moto: pip install 'wa-scan[demo]'") from None
     opts = options_from_args(args)
     opts.regions = opts.regions or list(DEMO_REGIONS)
+    from scanner.registry import discover
+    from scanner.runner import select_checks
     from scanner.scan import check_history, check_out_dir, scan_account
     from scanner.session import botocore_session
 
-    # A bad --out or --db is refused before the account is seeded, which takes seconds.
+    # An unknown check or service, a bad --out or --db is refused before the account is seeded (seconds).
+    select_checks(discover(plugins=opts.plugins), opts.check_ids, opts.services)
     check_out_dir(opts.out, opts.force)
     if opts.record:
         check_history(opts.db)
