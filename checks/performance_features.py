@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import instance_arn, instances
+from checks._route53 import judge_zones
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # Instance families built around GPUs, AWS Inferentia/Trainium chips, FPGAs or media accelerators.
@@ -100,18 +101,9 @@ def stage_caching(ctx: CheckContext) -> Iterator[Finding]:
 )
 def latency_routing(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per public hosted zone that routes by latency or proximity."""
-    zones = ctx.call("route53", "ListHostedZones", required=("HostedZones",)).get("HostedZones", [])
-    public = [z for z in zones if not (z.get("Config") or {}).get("PrivateZone")]
-
-    def one(zone: dict[str, Any]) -> Finding | None:
-        zone_id = zone["Id"].rsplit("/", 1)[-1]
-        arn = f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}"
-        try:
-            records = ctx.call("route53", "ListResourceRecordSets", HostedZoneId=zone_id)
-        except NotAssessed as exc:
-            return ctx.not_assessed(arn, exc)
+    def judge(zone: dict[str, Any], arn: str, name: str, records: list[dict[str, Any]]) -> Finding | None:
         by_name: dict[str, set[str]] = {}
-        for record in records.get("ResourceRecordSets", []):
+        for record in records:
             where = record.get("Region") or (record.get("GeoProximityLocation") or {}).get("AWSRegion")
             if where:
                 by_name.setdefault(record["Name"].rstrip("."), set()).add(where)
@@ -119,7 +111,6 @@ def latency_routing(ctx: CheckContext) -> Iterator[Finding]:
             return None
         spread = {n: sorted(r) for n, r in by_name.items() if len(r) >= 2}
         lone = {n: sorted(r) for n, r in by_name.items() if len(r) < 2}
-        name = zone.get("Name", zone_id).rstrip(".")
         observed = {"zone": name, "names": dict(sorted(spread.items())[:20]),
                     "single_region_names": dict(sorted(lone.items())[:20])}
         if lone:
@@ -132,7 +123,7 @@ def latency_routing(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.passed(arn, f"Hosted zone {name} routes {len(spread)} name(s) to the nearest Region "
                           f"({first}: {', '.join(regions)})", observed)
 
-    yield from (f for f in ctx.map(one, public) if f is not None)
+    yield from judge_zones(ctx, judge, public_only=True)
 
 
 @check(

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.api import CheckContext, Finding, NotAssessed, check
+from checks._route53 import health_aware, judge_zones
+from scanner.api import CheckContext, Finding, check
 
 # DNS names of AWS front doors that spread traffic over several zones or edge locations and route around
 # unhealthy capacity themselves: load balancers, CloudFront, Global Accelerator, API Gateway, S3 websites.
@@ -60,21 +61,11 @@ def classify(record: dict[str, Any]) -> str | None:
 )
 def public_endpoints_resilient(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per public hosted zone that names endpoints."""
-    zones = ctx.call("route53", "ListHostedZones", required=("HostedZones",)).get("HostedZones", [])
-    public = [z for z in zones if not (z.get("Config") or {}).get("PrivateZone")]
-
-    def one(zone: dict[str, Any]) -> Finding | None:
-        zone_id = zone["Id"].rsplit("/", 1)[-1]
-        arn = f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}"
-        try:
-            # The same read as route53.health_checks_exist, so each zone's records are listed once per scan.
-            records = ctx.call("route53", "ListResourceRecordSets", HostedZoneId=zone_id)
-        except NotAssessed as exc:
-            return ctx.not_assessed(arn, exc)
+    def judge(zone: dict[str, Any], arn: str, name: str, records: list[dict[str, Any]]) -> Finding | None:
         # Records of one name and type form one answer: a failover pair needs a health check on its primary
         # only, so a name is health-checked when any of its records is.
         groups: dict[tuple[str, str], set[str]] = {}
-        for record in records.get("ResourceRecordSets", []):
+        for record in records:
             kind = classify(record)
             if kind:
                 groups.setdefault((record["Name"].rstrip("."), record.get("Type", "")), set()).add(kind)
@@ -84,7 +75,6 @@ def public_endpoints_resilient(ctx: CheckContext) -> Iterator[Finding]:
             kinds[kind].append(record_name)
         if not any(kinds.values()):
             return None
-        name = zone.get("Name", zone_id).rstrip(".")
         observed = {"zone": name, **{k: sorted(set(v))[:20] for k, v in kinds.items()},
                     "counts": {k: len(v) for k, v in kinds.items()}}
         if kinds["fixed"]:
@@ -94,7 +84,7 @@ def public_endpoints_resilient(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.passed(arn, f"Hosted zone {name}: {len(kinds['front_door'])} name(s) point at AWS front doors "
                           f"and {len(kinds['health_checked'])} are health-checked", observed)
 
-    yield from (f for f in ctx.map(one, public) if f is not None)
+    yield from judge_zones(ctx, judge, public_only=True)
 
 
 def _alarm_metrics(alarm: dict[str, Any]) -> list[dict[str, Any]]:
@@ -150,10 +140,6 @@ def target_health_alarmed(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.failed(arn, f"Load balancer {name} has no alarm on its targets' health", observed)
 
 
-def _health_evaluated(record: dict[str, Any]) -> bool:
-    return bool(record.get("HealthCheckId")) or bool((record.get("AliasTarget") or {}).get("EvaluateTargetHealth"))
-
-
 @check(
     id="route53.dns_failover_automated",
     title="DNS failover to the standby switches by itself",
@@ -175,25 +161,16 @@ def _health_evaluated(record: dict[str, Any]) -> bool:
 )
 def dns_failover_automated(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per hosted zone with failover records."""
-    zones = ctx.call("route53", "ListHostedZones", required=("HostedZones",)).get("HostedZones", [])
-
-    def one(zone: dict[str, Any]) -> Finding | None:
-        zone_id = zone["Id"].rsplit("/", 1)[-1]
-        arn = f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}"
-        try:
-            records = ctx.call("route53", "ListResourceRecordSets", HostedZoneId=zone_id)
-        except NotAssessed as exc:
-            return ctx.not_assessed(arn, exc)
+    def judge(zone: dict[str, Any], arn: str, name: str, records: list[dict[str, Any]]) -> Finding | None:
         pairs: dict[str, dict[str, dict[str, Any]]] = {}
-        for record in records.get("ResourceRecordSets", []):
+        for record in records:
             if record.get("Failover") in ("PRIMARY", "SECONDARY"):
                 pairs.setdefault(record["Name"].rstrip("."), {})[record["Failover"]] = record
         if not pairs:
             return None
-        automatic = sorted(n for n, p in pairs.items() if "SECONDARY" in p and _health_evaluated(p.get("PRIMARY", {})))
-        manual = sorted(n for n, p in pairs.items() if "PRIMARY" in p and not _health_evaluated(p["PRIMARY"]))
+        automatic = sorted(n for n, p in pairs.items() if "SECONDARY" in p and health_aware(p.get("PRIMARY", {})))
+        manual = sorted(n for n, p in pairs.items() if "PRIMARY" in p and not health_aware(p["PRIMARY"]))
         incomplete = sorted(set(pairs) - set(automatic) - set(manual))
-        name = zone.get("Name", zone_id).rstrip(".")
         observed = {"zone": name, "automatic": automatic[:20], "primary_not_health_checked": manual[:20],
                     "missing_primary_or_secondary": incomplete[:20]}
         if manual:
@@ -205,4 +182,4 @@ def dns_failover_automated(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.passed(arn, f"Hosted zone {name} fails {len(automatic)} name(s) over to their standby on a "
                           "failed health check", observed)
 
-    yield from (f for f in ctx.map(one, zones) if f is not None)
+    yield from judge_zones(ctx, judge)

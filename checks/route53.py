@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.api import CheckContext, Finding, NotAssessed, check
+from checks._route53 import health_aware, judge_zones
+from scanner.api import CheckContext, Finding, check
 
 ROUTING_TYPES = ("A", "AAAA", "CNAME")
-
-
-def health_aware(record: dict[str, Any]) -> bool:
-    """True when Route 53 stops answering with this record once its endpoint is unhealthy."""
-    return bool(record.get("HealthCheckId")) or bool((record.get("AliasTarget") or {}).get("EvaluateTargetHealth"))
 
 
 @check(
@@ -47,25 +43,17 @@ def health_checks_exist(ctx: CheckContext) -> Iterator[Finding]:
     else:
         yield ctx.failed(account, "The account has no Route 53 health check", observed,
                          source=["route53:ListHealthChecks"])
-    def one(zone: dict[str, Any]) -> Finding | None:
-        zone_id = zone["Id"].rsplit("/", 1)[-1]
-        arn = f"arn:{ctx.partition}:route53:::hostedzone/{zone_id}"
-        try:
-            records = ctx.call("route53", "ListResourceRecordSets", HostedZoneId=zone_id)
-        except NotAssessed as exc:
-            return ctx.not_assessed(arn, exc)
-        routing = [r for r in records.get("ResourceRecordSets", []) if r.get("Type") in ROUTING_TYPES]
+    def judge(zone: dict[str, Any], arn: str, name: str, records: list[dict[str, Any]]) -> Finding | None:
+        routing = [r for r in records if r.get("Type") in ROUTING_TYPES]
         if not routing:
             return None  # a zone with only SOA, NS, MX or TXT records routes no traffic to endpoints
         aware = sorted({r["Name"] for r in routing if health_aware(r)})
         observed = {"zone": zone.get("Name"), "private": bool((zone.get("Config") or {}).get("PrivateZone")),
                     "routing_records": len(routing), "health_aware_records": aware[:20],
                     "health_aware_count": len(aware)}
-        name = zone.get("Name", zone_id).rstrip(".")
         if aware:
             return ctx.passed(arn, f"Hosted zone {name} routes {len(aware)} name(s) by endpoint health", observed)
         return ctx.failed(arn, f"Hosted zone {name} routes {len(routing)} record(s) without any health check",
                           observed)
 
-    zones = ctx.call("route53", "ListHostedZones", required=("HostedZones",)).get("HostedZones", [])
-    yield from (f for f in ctx.map(one, zones) if f is not None)
+    yield from judge_zones(ctx, judge)
