@@ -53,8 +53,9 @@ def automated_discovery(ctx: CheckContext) -> Iterator[Finding]:
             raise
         config = None
     if config is None:
+        # The answer that said so was an error, which the collector does not record as a source.
         yield ctx.failed(resource, f"Macie is not enabled in {ctx.region}, so nothing discovers sensitive data",
-                         {"macie_enabled": False})
+                         {"macie_enabled": False}, source=["macie2:GetAutomatedDiscoveryConfiguration"])
         return
     observed: dict[str, Any] = {"macie_enabled": True, "automated_discovery": config.get("status"),
                                 "first_enabled": _iso(config.get("firstEnabledAt"))}

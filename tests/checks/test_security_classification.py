@@ -58,6 +58,7 @@ def test_macie_off_fails_missing_permission_is_not_assessed(aws, scan):
     [disabled] = scan([CHECK], prepare=not_enabled).findings
 
     assert not_found.status == "fail" and not_found.evidence.observed["macie_enabled"] is False
+    assert not_found.evidence.source == ("macie2:GetAutomatedDiscoveryConfiguration",)
     assert disabled.status == "fail" and "not enabled" in disabled.message
     assert_denied(scan([CHECK], prepare=deny("macie2", "get_automated_discovery_configuration", status=403)),
                   "macie2:GetAutomatedDiscoveryConfiguration")
