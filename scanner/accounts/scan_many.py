@@ -18,6 +18,7 @@ from scanner.scan import (
     EXIT_PARTIAL,
     ScanOptions,
     assign_scan_id,
+    check_history,
     check_out_dir,
     progress_display,
     record_in_history,
@@ -57,6 +58,8 @@ def scan_many(opts: ScanOptions, many: ManyOptions, console: Console | None = No
     if (opts.out / "org.json").exists() and not opts.force:
         raise UsageError(f"{opts.out / 'org.json'} already exists; choose another --out or pass --force")
     check_out_dir(opts.out, opts.force)
+    if opts.record:
+        check_history(opts.db)  # a bad --db stops before any account is scanned, not after all of them
     ids = parse_account_ids(list(many.accounts))
     if many.accounts_file is not None:
         ids += read_accounts_file(many.accounts_file)

@@ -100,6 +100,19 @@ def test_bad_accounts_file_names_the_line(tmp_path, capsys):
     assert f"{listing}:2: 'not-an-account'" in capsys.readouterr().err
 
 
+def test_a_bad_history_database_stops_before_any_account_is_scanned(org, tmp_path, capsys, monkeypatch):
+    import scanner.accounts.scan_many as many
+
+    monkeypatch.setattr(many, "_run", lambda *a, **k: pytest.fail("accounts were scanned"))
+    db = tmp_path / "history.db"
+    db.write_bytes(b"this is not sqlite" * 100)
+    code = main(["--region", "us-east-1", "--checks", "guardduty.enabled", "--out", str(tmp_path / "org"), "-q",
+                 "--db", str(db), "--org", "--role-name", "WaScanReadOnly"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "history.db" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_other_accounts_need_a_role(org, tmp_path, capsys):
     assert _scan(tmp_path, "--accounts", org["prod"]) == 2
     assert "--role-name" in capsys.readouterr().err
