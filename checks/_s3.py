@@ -137,3 +137,11 @@ def bucket_encryption_rules(ctx: CheckContext, bucket: dict[str, Any]) -> list[d
     if answer is None:
         return None
     return list(answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", []))
+
+
+def bucket_lifecycle_rules(ctx: CheckContext, bucket: dict[str, Any]) -> list[dict[str, Any]]:
+    """A bucket's lifecycle rules, empty when it has no lifecycle configuration. Every check asks the same
+    request, so the collector reads each bucket's rules once."""
+    answer = ctx.call("s3", "GetBucketLifecycleConfiguration", region=bucket["Region"], Bucket=bucket["Name"],
+                      absent=("NoSuchLifecycleConfiguration",))
+    return list((answer or {}).get("Rules", []))

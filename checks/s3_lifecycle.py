@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks._s3 import buckets
+from checks._s3 import bucket_lifecycle_rules, buckets
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
@@ -51,11 +51,9 @@ def _assess(ctx: CheckContext, bucket: dict[str, Any]) -> Finding:
     if bucket["region_error"] is not None:
         return ctx.not_assessed(arn, bucket["region_error"])
     try:
-        answer = ctx.call("s3", "GetBucketLifecycleConfiguration", region=bucket["Region"], Bucket=name,
-                          absent=("NoSuchLifecycleConfiguration",))
+        rules = bucket_lifecycle_rules(ctx, bucket)
     except NotAssessed as exc:
         return ctx.not_assessed(arn, exc)
-    rules = (answer or {}).get("Rules", [])
     enabled = [r for r in rules if r.get("Status") == "Enabled" and rule_actions(r)]
     observed = {"bucket": name, "region": bucket["Region"], "rules": len(rules), "enabled_rules": len(enabled),
                 "actions": sorted({a for r in enabled for a in rule_actions(r)})}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._ec2 import instances
-from checks._s3 import buckets
+from checks._s3 import bucket_lifecycle_rules, buckets
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 EXPIRING = ("Expiration", "NoncurrentVersionExpiration")
@@ -54,12 +54,9 @@ def _assess(ctx: CheckContext, bucket: dict[str, Any]) -> Finding:
     if bucket["region_error"] is not None:
         return ctx.not_assessed(arn, bucket["region_error"])
     try:
-        # Same request as s3.lifecycle_configured, so the collector reads each bucket's rules once.
-        answer = ctx.call("s3", "GetBucketLifecycleConfiguration", region=bucket["Region"], Bucket=name,
-                          absent=("NoSuchLifecycleConfiguration",))
+        rules = bucket_lifecycle_rules(ctx, bucket)
     except NotAssessed as exc:
         return ctx.not_assessed(arn, exc)
-    rules = (answer or {}).get("Rules", [])
     expiring = expiring_rules(rules)
     observed = {"bucket": name, "region": bucket["Region"], "rules": len(rules), "expiring_rules": expiring}
     sources = ["s3:ListBuckets", "s3:GetBucketLifecycleConfiguration"]
