@@ -3,14 +3,13 @@ and instance types, and resources shared through AWS RAM instead of duplicated p
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from checks._iam import statements
+from checks._organizations import NOT_IN_USE, SCP, scp_read_denied
 from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
 
-NOT_IN_USE = "AWSOrganizationsNotInUseException"
-SCP = "SERVICE_CONTROL_POLICY"
 # Condition keys that limit where and on what size of resource money can be spent (IAM condition keys for
 # EC2, RDS, SageMaker and the global aws:RequestedRegion key, Service Authorization Reference).
 REGION_KEYS = frozenset({"aws:requestedregion"})
@@ -18,20 +17,10 @@ TYPE_KEYS = frozenset({"ec2:instancetype", "rds:databaseclass", "sagemaker:insta
                        "elasticache:cachenodetype", "es:instancetype", "redshift:nodetype"})
 
 
-def _statements(document: Any) -> list[dict[str, Any]]:
-    if isinstance(document, str):
-        try:
-            document = json.loads(document)
-        except ValueError:
-            return []
-    found = (document or {}).get("Statement", []) if isinstance(document, dict) else []
-    return [s for s in ([found] if isinstance(found, dict) else found) if isinstance(s, dict)]
-
-
 def guardrail_kinds(document: Any) -> list[str]:
     """``regions`` / ``resource types`` for each cost guardrail a policy's Deny statements impose."""
     kinds = set()
-    for statement in _statements(document):
+    for statement in statements(document):
         if statement.get("Effect") != "Deny":
             continue
         keys = {key.lower() for operator in (statement.get("Condition") or {}).values() if isinstance(operator, dict)
@@ -41,14 +30,6 @@ def guardrail_kinds(document: Any) -> list[str]:
         if keys & TYPE_KEYS:
             kinds.add("resource types")
     return sorted(kinds)
-
-
-def _explained(exc: NotAssessed, management: str) -> NotAssessed:
-    if exc.reason is not Reason.ACCESS_DENIED:
-        return exc
-    return NotAssessed(Reason.ACCESS_DENIED, f"{exc.detail}; service control policies can be read only from the "
-                                             f"management account ({management}) or a delegated administrator",
-                       exc.missing_permission, exc.code)
 
 
 @check(
@@ -98,7 +79,7 @@ def cost_guardrail_scps(ctx: CheckContext) -> Iterator[Finding]:
 
         read_all = ctx.map(read, policies)
     except NotAssessed as exc:
-        raise _explained(exc, org.get("MasterAccountId", "")) from exc
+        raise scp_read_denied(exc, org.get("MasterAccountId", "")) from exc
     guardrails = [p for p in read_all if p["limits"] and p["targets"]]
     observed = {"organization": org.get("Id"), "custom_scps": len(policies), "cost_guardrails": guardrails,
                 "unattached_guardrails": [p["policy"] for p in read_all if p["limits"] and not p["targets"]]}

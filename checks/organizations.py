@@ -6,19 +6,8 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+from checks._organizations import NOT_IN_USE, SCP, scp_read_denied
 from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
-
-SCP = "SERVICE_CONTROL_POLICY"
-NOT_IN_USE = "AWSOrganizationsNotInUseException"
-
-
-def _member_only(exc: NotAssessed, management: str) -> NotAssessed:
-    """A denied organization read, explained: member accounts cannot read SCPs at all."""
-    if exc.reason is not Reason.ACCESS_DENIED:
-        return exc
-    return NotAssessed(Reason.ACCESS_DENIED, f"{exc.detail}; service control policies can be read only from the "
-                                             f"management account ({management}) or a delegated administrator",
-                       exc.missing_permission, exc.code)
 
 
 def _walk(ctx: CheckContext, root_id: str, targeted: dict[str, list[str]]) -> Iterator[tuple[dict[str, Any],
@@ -89,7 +78,7 @@ def scps_in_use(ctx: CheckContext) -> Iterator[Finding]:
                 targeted.setdefault(target["TargetId"], []).append(policy.get("Name", policy["Id"]))
         accounts = list(_walk(ctx, root["Id"], targeted))
     except NotAssessed as exc:
-        raise _member_only(exc, management) from exc
+        raise scp_read_denied(exc, management) from exc
     members = [item for item in accounts if item[0]["Id"] != management]
     if not members:
         yield ctx.not_assessed(org["Arn"], NotAssessed(
