@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._apigateway import judge_stages, rest_apis
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 
@@ -36,8 +37,7 @@ def _stage_limit(stage: dict[str, Any]) -> dict[str, Any] | None:
 )
 def stages_throttled(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per REST API stage."""
-    apis = ctx.call("apigateway", "GetRestApis").get("items", [])
-    if not apis:
+    if not rest_apis(ctx):
         return
     try:
         plans = ctx.call("apigateway", "GetUsagePlans").get("items", [])
@@ -52,31 +52,19 @@ def stages_throttled(ctx: CheckContext) -> Iterator[Finding]:
             if plan.get("throttle") or stage.get("throttle"):
                 planned.setdefault((stage.get("apiId", ""), stage.get("stage", "")), []).append(plan.get("name", ""))
 
-    def one(api: dict[str, Any]) -> list[Finding]:
-        api_id, api_name = api["id"], api.get("name", api["id"])
-        try:
-            # The same read as apigateway.xray_tracing, so each API's stages are fetched once per scan.
-            stages = ctx.call("apigateway", "GetStages", restApiId=api_id).get("item", [])
-        except NotAssessed as exc:
-            return [ctx.not_assessed(ctx.arn("apigateway", f"/restapis/{api_id}"), exc)]
-        out = []
-        for stage in stages:
-            name = stage["stageName"]
-            arn = ctx.arn("apigateway", f"/restapis/{api_id}/stages/{name}")
-            limit, by_plan = _stage_limit(stage), planned.get((api_id, name), [])
-            observed = {"api": api_name, "stage": name, "stage_throttle": limit, "usage_plans": by_plan}
-            if limit:
-                out.append(ctx.passed(arn, f"API {api_name} stage {name} throttles at {limit['rate_limit']} "
-                                      f"requests/s (burst {limit['burst_limit']})", observed))
-            elif by_plan:
-                out.append(ctx.passed(arn, f"API {api_name} stage {name} is throttled by usage plan "
-                                      f"{', '.join(by_plan)}", observed))
-            elif plans_error is not None:
-                out.append(ctx.not_assessed(arn, plans_error))
-            else:
-                out.append(ctx.failed(arn, f"API {api_name} stage {name} has no stage throttle and no usage plan: "
-                                      "only the account-wide regional limit applies", observed))
-        return out
+    def judge(api: dict[str, Any], stage: dict[str, Any], arn: str) -> Finding:
+        api_name, name = api.get("name", api["id"]), stage["stageName"]
+        limit, by_plan = _stage_limit(stage), planned.get((api["id"], name), [])
+        observed = {"api": api_name, "stage": name, "stage_throttle": limit, "usage_plans": by_plan}
+        if limit:
+            return ctx.passed(arn, f"API {api_name} stage {name} throttles at {limit['rate_limit']} "
+                              f"requests/s (burst {limit['burst_limit']})", observed)
+        if by_plan:
+            return ctx.passed(arn, f"API {api_name} stage {name} is throttled by usage plan {', '.join(by_plan)}",
+                              observed)
+        if plans_error is not None:
+            return ctx.not_assessed(arn, plans_error)
+        return ctx.failed(arn, f"API {api_name} stage {name} has no stage throttle and no usage plan: only the "
+                          "account-wide regional limit applies", observed)
 
-    for findings in ctx.map(one, apis):
-        yield from findings
+    yield from judge_stages(ctx, judge)

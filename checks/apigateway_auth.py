@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._apigateway import rest_api_arn, rest_apis
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # CORS preflight requests carry no credentials by design of the browser protocol.
@@ -29,11 +30,11 @@ UNAUTHENTICATED_BY_DESIGN = ("OPTIONS",)
 )
 def methods_authorized(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per REST API."""
-    apis = ctx.call("apigateway", "GetRestApis").get("items", [])
+    apis = rest_apis(ctx)
 
     def one(api: dict[str, Any]) -> list[Finding]:
         api_id, name = api["id"], api.get("name", api["id"])
-        arn = ctx.arn("apigateway", f"/restapis/{api_id}")
+        arn = rest_api_arn(ctx, api_id)
         try:
             resources = ctx.call("apigateway", "GetResources", restApiId=api_id, embed=["methods"],
                                  required=("items",)).get("items", [])

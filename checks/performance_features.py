@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from checks._apigateway import judge_stages
 from checks._ec2 import instance_arn, instances
 from checks._route53 import judge_zones
 from scanner.api import CheckContext, Finding, NotAssessed, check
@@ -59,29 +60,16 @@ def accelerators_used(ctx: CheckContext) -> Iterator[Finding]:
 )
 def stage_caching(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per REST API stage."""
-    apis = ctx.call("apigateway", "GetRestApis").get("items", [])
+    def judge(api: dict[str, Any], stage: dict[str, Any], arn: str) -> Finding:
+        api_name, name = api.get("name", api["id"]), stage["stageName"]
+        observed = {"api": api_name, "stage": name, "cache_enabled": bool(stage.get("cacheClusterEnabled")),
+                    "cache_size_gb": stage.get("cacheClusterSize")}
+        if stage.get("cacheClusterEnabled"):
+            return ctx.passed(arn, f"API {api_name} stage {name} caches responses "
+                              f"({stage.get('cacheClusterSize')} GB cache)", observed)
+        return ctx.failed(arn, f"API {api_name} stage {name} has no response cache", observed)
 
-    def one(api: dict[str, Any]) -> list[Finding]:
-        api_id, api_name = api["id"], api.get("name", api["id"])
-        try:
-            stages = ctx.call("apigateway", "GetStages", restApiId=api_id).get("item", [])
-        except NotAssessed as exc:
-            return [ctx.not_assessed(ctx.arn("apigateway", f"/restapis/{api_id}"), exc)]
-        out = []
-        for stage in stages:
-            name = stage["stageName"]
-            arn = ctx.arn("apigateway", f"/restapis/{api_id}/stages/{name}")
-            observed = {"api": api_name, "stage": name, "cache_enabled": bool(stage.get("cacheClusterEnabled")),
-                        "cache_size_gb": stage.get("cacheClusterSize")}
-            if stage.get("cacheClusterEnabled"):
-                out.append(ctx.passed(arn, f"API {api_name} stage {name} caches responses "
-                                      f"({stage.get('cacheClusterSize')} GB cache)", observed))
-            else:
-                out.append(ctx.failed(arn, f"API {api_name} stage {name} has no response cache", observed))
-        return out
-
-    for findings in ctx.map(one, apis):
-        yield from findings
+    yield from judge_stages(ctx, judge)
 
 
 @check(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._apigateway import rest_api_arn, rest_apis
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 # The routing-control configuration API is served from US West (Oregon) only, for every Region it controls.
@@ -67,11 +68,11 @@ def routing_controls_defined(ctx: CheckContext) -> Iterator[Finding]:
 )
 def request_models_enforced(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per REST API."""
-    apis = ctx.call("apigateway", "GetRestApis").get("items", [])
+    apis = rest_apis(ctx)
 
     def one(api: dict[str, Any]) -> Finding:
         api_id, name = api["id"], api.get("name", api["id"])
-        arn = ctx.arn("apigateway", f"/restapis/{api_id}")
+        arn = rest_api_arn(ctx, api_id)
         try:
             models = ctx.call("apigateway", "GetModels", restApiId=api_id).get("items", [])
             validators = ctx.call("apigateway", "GetRequestValidators", restApiId=api_id).get("items", [])

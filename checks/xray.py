@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from scanner.api import CheckContext, Finding, NotAssessed, check
+from checks._apigateway import judge_stages
+from scanner.api import CheckContext, Finding, check
 
 # Layer-name fragments of widely used tracing agents other than X-Ray. A function carrying one of
 # these layers is traced even though its X-Ray mode is PassThrough.
@@ -71,25 +72,15 @@ def lambda_xray_tracing(ctx: CheckContext) -> Iterator[Finding]:
 )
 def apigateway_xray_tracing(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per stage of every REST API of the region."""
-    for api in ctx.call("apigateway", "GetRestApis").get("items", []):
-        api_id, api_name = api["id"], api.get("name", api["id"])
-        try:
-            stages = ctx.call("apigateway", "GetStages", restApiId=api_id).get("item", [])
-        except NotAssessed as exc:
-            yield ctx.not_assessed(_api_arn(ctx, api_id), exc)
-            continue
-        for stage in stages:
-            name = stage["stageName"]
-            arn = f"{_api_arn(ctx, api_id)}/stages/{name}"
-            enabled = bool(stage.get("tracingEnabled"))
-            observed = {"rest_api_id": api_id, "rest_api": api_name, "stage": name, "tracing_enabled": enabled}
-            label = f"Stage {name} of REST API {api_name}"
-            if enabled:
-                yield ctx.passed(arn, f"{label} has X-Ray tracing enabled", observed)
-            else:
-                yield ctx.failed(arn, f"{label} does not send traces to X-Ray", observed)
+    def judge(api: dict[str, Any], stage: dict[str, Any], arn: str) -> Finding:
+        api_name, name = api.get("name", api["id"]), stage["stageName"]
+        enabled = bool(stage.get("tracingEnabled"))
+        observed = {"rest_api_id": api["id"], "rest_api": api_name, "stage": name, "tracing_enabled": enabled}
+        label = f"Stage {name} of REST API {api_name}"
+        if enabled:
+            return ctx.passed(arn, f"{label} has X-Ray tracing enabled", observed)
+        return ctx.failed(arn, f"{label} does not send traces to X-Ray", observed)
+
+    yield from judge_stages(ctx, judge)
 
 
-def _api_arn(ctx: CheckContext, api_id: str) -> str:
-    # API Gateway resource ARNs carry no account id: arn:aws:apigateway:<region>::/restapis/<id>
-    return f"arn:{ctx.partition}:apigateway:{ctx.api_region}::/restapis/{api_id}"

@@ -44,6 +44,9 @@ def test_stages_with_and_without_cache(aws, scan):
 
     assert by_resource(result, "/stages/prod", CACHE).status == "pass"
     assert by_resource(result, "/stages/dev", CACHE).status == "fail"
+    # The ARN API Gateway itself uses (no account id), the same resource the other stage checks name.
+    prod = by_resource(result, "/stages/prod", CACHE)
+    assert prod.resource == f"arn:aws:apigateway:us-east-1::/restapis/{api}/stages/prod"
 
 
 def _zone(r53, name: str, records: list[dict]) -> str:
