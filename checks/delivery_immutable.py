@@ -3,28 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from scanner.api import CheckContext, Finding, NotAssessed, check
-
-
-def deployment_groups(ctx: CheckContext) -> list[dict[str, Any] | tuple[str, NotAssessed]]:
-    """Every CodeDeploy deployment group of the region, read with the same calls as the other CodeDeploy
-    checks so the collector answers them once."""
-    apps = ctx.call("codedeploy", "ListApplications", required=("applications",)).get("applications", [])
-    pairs = [(app, group) for app in apps
-             for group in ctx.call("codedeploy", "ListDeploymentGroups", applicationName=app).get("deploymentGroups",
-                                                                                                   [])]
-
-    def one(pair: tuple[str, str]) -> dict[str, Any] | tuple[str, NotAssessed]:
-        app, group = pair
-        try:
-            return ctx.call("codedeploy", "GetDeploymentGroup", applicationName=app,
-                            deploymentGroupName=group)["deploymentGroupInfo"]
-        except NotAssessed as exc:
-            return ctx.arn("codedeploy", f"deploymentgroup:{app}/{group}"), exc
-
-    return ctx.map(one, pairs)
+from checks._codedeploy import deployment_groups
+from scanner.api import CheckContext, Finding, check
 
 
 @check(

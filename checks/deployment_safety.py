@@ -5,29 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._codedeploy import deployment_groups
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 ALL_AT_ONCE = ("CodeDeployDefault.AllAtOnce", "CodeDeployDefault.LambdaAllAtOnce", "CodeDeployDefault.ECSAllAtOnce")
 # Stack states of stacks that exist (a deleted stack has nothing to roll back).
 _GONE = ("DELETE_COMPLETE",)
-
-
-def deployment_groups(ctx: CheckContext) -> list[dict[str, Any] | tuple[str, NotAssessed]]:
-    """Every CodeDeploy deployment group of the region (GetDeploymentGroup per group, concurrently)."""
-    apps = ctx.call("codedeploy", "ListApplications", required=("applications",)).get("applications", [])
-    pairs = [(app, group) for app in apps
-             for group in ctx.call("codedeploy", "ListDeploymentGroups", applicationName=app).get("deploymentGroups",
-                                                                                                   [])]
-
-    def one(pair: tuple[str, str]) -> dict[str, Any] | tuple[str, NotAssessed]:
-        app, group = pair
-        try:
-            return ctx.call("codedeploy", "GetDeploymentGroup", applicationName=app,
-                            deploymentGroupName=group)["deploymentGroupInfo"]
-        except NotAssessed as exc:
-            return (ctx.arn("codedeploy", f"deploymentgroup:{app}/{group}"), exc)
-
-    return ctx.map(one, pairs)
 
 
 def _group_arn(ctx: CheckContext, info: dict[str, Any]) -> str:
