@@ -39,3 +39,8 @@ def window_start(days: int) -> datetime:
 def iso(value: datetime | None) -> str | None:
     """``YYYY-MM-DDTHH:MM:SSZ`` for evidence, or ``None``."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def timestamp_text(value: Any) -> str | None:
+    """A timestamp as evidence shows it: ISO 8601 with its offset as botocore parsed it, other values as text."""
+    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._adapter import adapted, emitted_id, service_off
+from checks._dates import timestamp_text
 from scanner.api import CheckContext, Finding, NotAssessed, Status, check
 
 PREFIX = "config.rule."
@@ -66,10 +67,6 @@ _STATUS = {"COMPLIANT": Status.PASS, "NON_COMPLIANT": Status.FAIL}
 def _identifier(rule: dict[str, Any]) -> str | None:
     source = rule.get("Source") or {}
     return source.get("SourceIdentifier") if source.get("Owner") == "AWS" else None
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
 
 
 def _resource(ctx: CheckContext, qualifier: dict[str, Any]) -> str:
@@ -156,7 +153,8 @@ def rule_results(ctx: CheckContext) -> Iterator[Finding]:
             key = (ident, _resource(ctx, qualifier))
             # The same managed rule deployed twice (alone and in a pack) judges a resource twice: worst wins.
             if key not in worst or (status is Status.FAIL and worst[key][0] is Status.PASS):
-                worst[key] = (status, rule, qualifier | {"recorded_at": _iso(result.get("ResultRecordedTime"))})
+                recorded = timestamp_text(result.get("ResultRecordedTime"))
+                worst[key] = (status, rule, qualifier | {"recorded_at": recorded})
     for (ident, resource), (status, rule, qualifier) in sorted(worst.items()):
         observed = {"rule_identifier": ident, "rule_name": rule["ConfigRuleName"],
                     "rule_page": RULES[ident], "created_by": rule.get("CreatedBy"),

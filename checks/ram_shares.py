@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._dates import timestamp_text
 from scanner.api import CheckContext, Finding, check
 
 # Shares being created or removed say nothing about what is shared today.
 LIVE = ("ACTIVE", "PENDING")
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
 
 
 @check(
@@ -50,7 +47,7 @@ def shares_within_organization(ctx: CheckContext) -> Iterator[Finding]:
         open_to_outside = bool(share.get("allowExternalPrincipals"))
         observed = {"share": name, "allow_external_principals": open_to_outside,
                     "principals": sorted(str(p.get("id")) for p in members), "external_principals": outside,
-                    "status": share.get("status"), "created": _iso(share.get("creationTime"))}
+                    "status": share.get("status"), "created": timestamp_text(share.get("creationTime"))}
         if outside:
             yield ctx.failed(arn, f"Resource share {name} is shared with {len(outside)} principal(s) outside the "
                              f"organization: {', '.join(outside)}", observed)

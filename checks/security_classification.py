@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from checks._dates import timestamp_text
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 ACTIVE_JOB = ("RUNNING", "IDLE")  # a scheduled job waits IDLE between its runs
@@ -21,10 +22,6 @@ def _macie_off(error: NotAssessed) -> bool:
         return False
     message = str(cause.response.get("Error", {}).get("Message", "")).lower()
     return "not enabled" in message and "not authorized" not in message
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
 
 
 @check(
@@ -58,7 +55,7 @@ def automated_discovery(ctx: CheckContext) -> Iterator[Finding]:
                          {"macie_enabled": False}, source=["macie2:GetAutomatedDiscoveryConfiguration"])
         return
     observed: dict[str, Any] = {"macie_enabled": True, "automated_discovery": config.get("status"),
-                                "first_enabled": _iso(config.get("firstEnabledAt"))}
+                                "first_enabled": timestamp_text(config.get("firstEnabledAt"))}
     if config.get("status") == "ENABLED":
         yield ctx.passed(resource, f"Macie automated sensitive data discovery is on in {ctx.region}", observed)
         return

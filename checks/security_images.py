@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._dates import timestamp_text
 from checks._ec2 import instances
 from scanner.api import CheckContext, Finding, check
 
@@ -51,10 +52,6 @@ def allowed_images_enforced(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.failed(resource, f"Allowed AMIs is off in {ctx.region}: any image can be launched", observed)
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
-
-
 @check(
     id="imagebuilder.pipelines_scheduled",
     title="Images are rebuilt by a scheduled Image Builder pipeline",
@@ -81,7 +78,8 @@ def pipelines_scheduled(ctx: CheckContext) -> Iterator[Finding]:
                  if p.get("status") == "ENABLED" and (p.get("schedule") or {}).get("scheduleExpression")]
     observed = {"pipelines": [{"name": p.get("name"), "status": p.get("status"),
                                "schedule": (p.get("schedule") or {}).get("scheduleExpression"),
-                               "last_run": _iso(p.get("dateLastRun")), "last_run_status": p.get("lastRunStatus")}
+                               "last_run": timestamp_text(p.get("dateLastRun")),
+                               "last_run_status": p.get("lastRunStatus")}
                               for p in pipelines][:20]}
     resource = ctx.account_resource()
     healthy = [p for p in scheduled if p.get("lastRunStatus") != "FAILED"]

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from checks._dates import timestamp_text
 from scanner.api import GLOBAL, CheckContext, Finding, NotAssessed, check
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if hasattr(value, "isoformat") else (str(value) if value else None)
 
 
 @check(
@@ -52,7 +48,7 @@ def response_team_named(ctx: CheckContext) -> Iterator[Finding]:
                     "region": region, "team_size": len(team), "members_with_email": sum(1 for m in team
                                                                                         if m.get("email")),
                     "accounts_covered": membership.get("numberOfAccountsCovered"),
-                    "activated": _iso(membership.get("membershipActivationTimestamp"))}
+                    "activated": timestamp_text(membership.get("membershipActivationTimestamp"))}
         name = observed["membership"]
         if status != "Active":
             yield ctx.failed(arn, f"Security Incident Response membership {name} is {status}", observed)
