@@ -241,6 +241,9 @@ def run_many_server(accounts: int, size: dict[str, int], regions: list[str], lat
 def main(argv: list[str]) -> int:
     """``scan CONFIG_JSON`` (see the module docstring)."""
     if argv[:1] == ["scan"]:
+        from scanner.memory import tune_collector
+
+        tune_collector()  # as the wa-scan command does
         print(json.dumps(scan(json.loads(argv[1]))))
         return 0
     print(__doc__, file=sys.stderr)

@@ -360,6 +360,9 @@ def main() -> int:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="with --server: keep the scan's scan.json and reports in DIR")
     args = p.parse_args()
+    from scanner.memory import tune_collector
+
+    tune_collector()  # as the wa-scan command does
     overrides = {k: getattr(args, k) for k in ("users", "roles", "buckets", "instances", "volumes", "regions")}
     overrides["log_groups"] = args.log_groups
     if (args.regions or 0) > len(REGIONS):

@@ -342,6 +342,9 @@ def main(argv: list[str]) -> int:
         serve(int(argv[1]))
         return 0
     if argv[:1] == ["scan"]:
+        from scanner.memory import tune_collector
+
+        tune_collector()  # as the wa-scan command does
         config = json.loads(argv[1])
         if config.get("profile"):
             figures = _profiled(scan, config, Path(config["profile"]))

@@ -132,6 +132,16 @@ def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
     return doc, root / "results"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The collector settings of a scan (scanner.memory) for the whole run, and everything imported and
+    collected by now left out of later passes: with CPython's defaults the collector re-walked moto's
+    backends and the service models, about 40% of the check tests' CPU."""
+    from scanner.memory import freeze_long_lived, tune_collector
+
+    tune_collector()
+    freeze_long_lived()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that drives Chromium (through the ``browser`` fixture) is marked ``browser``, so a quick
     local run can leave them out: ``pytest -m "not browser and not slow"``."""

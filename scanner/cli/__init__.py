@@ -19,6 +19,7 @@ from mappings.errors import MappingError  # noqa: E402
 from scanner import __version__  # noqa: E402
 from scanner.cli import commands as commands_pkg  # noqa: E402
 from scanner.errors import WaScanError  # noqa: E402
+from scanner.memory import tune_collector  # noqa: E402
 
 DESCRIPTION = """\
 Gather evidence from a live AWS account for a Well-Architected review. Read-only: a scan never
@@ -72,6 +73,7 @@ def _one_line(message: str, limit: int = 400) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wa-scan`` console script; returns the exit code."""
     restore = interrupts.quiet_start()
+    tune_collector()
     try:
         code = _main(argv)
     finally:
