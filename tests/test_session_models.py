@@ -86,3 +86,32 @@ def test_a_scan_session_parses_answers_with_the_fast_timestamp_parser(aws):
     plain = boto3.Session(region_name="us-east-1").client("iam").list_users()["Users"][0]["CreateDate"]
     assert ours == plain and ours.utcoffset() == plain.utcoffset()
     assert type(ours.tzinfo) is not type(plain.tzinfo)  # the fast path answered, not dateutil
+
+
+def test_client_classes_are_shared_only_for_the_same_model_and_class_handlers():
+    one, two = make_session(None), make_session(None)
+    ec2 = one.client("ec2", region_name="us-east-1")
+    # Another session and region: the same class, and still each client's own region and events.
+    other = two.client("ec2", region_name="eu-west-1")
+    assert type(other) is type(ec2)
+    assert (ec2.meta.region_name, other.meta.region_name) == ("us-east-1", "eu-west-1")
+    assert ec2.meta.events is not other.meta.events
+
+    # A session whose handlers change the class gets a class of its own, with what its handler added.
+    def add_marker(class_attributes, **_):
+        class_attributes["marked"] = True
+
+    three = make_session(None)
+    three.events.register("creating-client-class.ec2", add_marker)
+    marked = three.client("ec2", region_name="us-east-1")
+    assert type(marked) is not type(ec2) and marked.marked is True
+    assert not hasattr(one.client("ec2", region_name="ap-southeast-2"), "marked")
+
+    # A session with a loader of its own (another set of models) builds its own classes.
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.register_component("data_loader", botocore.loaders.Loader())
+    own = boto3.Session(botocore_session=core, region_name="us-east-1").client("ec2")
+    assert type(own) is not type(ec2)
