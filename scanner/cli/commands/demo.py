@@ -48,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
 
     # An unknown check or service, a bad --out or --db is refused before the account is seeded (seconds).
     select_checks(discover(plugins=opts.plugins), opts.check_ids, opts.services)
+    known = set(botocore_session().get_available_regions("ec2"))  # the demo account is in the aws partition
+    unknown = [r for r in opts.regions if r not in known]
+    if unknown:
+        raise UsageError(f"unknown region {unknown[0]!r}; the demo's resources are in {', '.join(DEMO_REGIONS)}")
     check_out_dir(opts.out, opts.force)
     if opts.record:
         check_history(opts.db)
