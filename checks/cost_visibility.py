@@ -127,7 +127,8 @@ def _keys(value: Any) -> list[str]:
     description="""At least `min_percent` of the region's taggable resources (Resource Groups Tagging API
         GetResources, one paginated bulk read) carry a non-empty owner tag (any key in `owner_keys`) and a
         cost-centre tag (any key in `cost_keys`); key names compare case-insensitively. Resources the tagging
-        API has never seen tagged may be missing from its answer, so the share can be flattering.""",
+        API has never seen tagged may be missing from its answer, so the share can be flattering. A scoped scan
+        counts the resources in scope only.""",
     remediation="""Agree the tag keys in an AWS Organizations tag policy, apply them at creation from IaC
         (CloudFormation stack tags, Terraform default_tags), and backfill existing resources with the Tag
         Editor; activate the keys as cost-allocation tags.""",
@@ -142,6 +143,9 @@ def owner_and_cost_centre(ctx: CheckContext) -> Iterator[Finding]:
     # 100 per page is the API's largest page (the default is 50).
     items = ctx.call("resourcegroupstaggingapi", "GetResources", ResourcesPerPage=100,
                      required=("ResourceTagMappingList",))["ResourceTagMappingList"]
+    # A scoped scan counts the workload's resources only.
+    items = [i for i in items if ctx.in_scope(i["ResourceARN"], {t.get("Key"): t.get("Value")
+                                                              for t in i.get("Tags", [])})]
     if not items:
         return
     owned = [i for i in items if _has_key(i.get("Tags", []), owners)]

@@ -29,9 +29,23 @@ class CheckContext:
     regions: tuple[str, ...]
     collector: Collector
     options: dict[str, Any] = field(default_factory=dict)
+    # The workload's scope (``scanner.scope.Scope``), for checks that judge a share of many resources.
+    scope: Any = None
     _sources: list[str] = field(default_factory=list)
     _latest: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def in_scope(self, resource: str, tags: dict[str, str] | None) -> bool:
+        """Whether the scan's scope keeps ``resource`` (always, without a scope); ``tags`` as ``{key: value}``.
+
+        Findings on resources out of scope are dropped after the scan; a check whose one finding sums up
+        many resources (a share of them tagged, say) asks here, so the resources left out do not count.
+        """
+        if self.scope is None:
+            return True
+        from scanner.scope import why_excluded
+
+        return why_excluded(self.scope, resource, tags) is None
 
     # -- reads -----------------------------------------------------------------------------------------
 

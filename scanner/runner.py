@@ -103,6 +103,7 @@ def run_checks(
     options: dict[str, dict[str, Any]] | None = None,
     workers: int = DEFAULT_WORKERS,
     progress: ProgressFn | None = None,
+    scope: Any = None,
 ) -> ScanResult:
     """Run every (check, region) task on a thread pool and return the result.
 
@@ -138,6 +139,7 @@ def run_checks(
             regions=tuple(target.regions),
             collector=target.collector,
             options=options.get(reg.meta.id, {}),
+            scope=scope,
         )
         out: list[Finding] = []
         try:

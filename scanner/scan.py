@@ -147,7 +147,8 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
 def _run_with_progress(target: Any, chosen: list, check_options: dict, opts: ScanOptions,
                        console: Console) -> ScanResult:
     with progress_display(console, opts.quiet) as show:
-        return run_checks(target, chosen, options=check_options, workers=opts.workers, progress=show)
+        return run_checks(target, chosen, options=check_options, workers=opts.workers, progress=show,
+                          scope=opts.scope)
 
 
 @contextmanager

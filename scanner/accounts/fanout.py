@@ -74,7 +74,7 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions, check_ids: tuple[str,
         if target.account != spec.account_id:
             raise AccountAccessError(f"credentials are for account {target.account}, not {spec.account_id}")
         tags = tags_for_scope(opts.scope, target)
-        result = run_checks(target, chosen, options=opts.check_options, workers=opts.workers)
+        result = run_checks(target, chosen, options=opts.check_options, workers=opts.workers, scope=opts.scope)
         if opts.scope is not None:
             result = apply_scope(result, opts.scope, tags, target.home_region)
         doc = build_document(result, opts)

@@ -176,3 +176,29 @@ def test_many_accounts_scan_applies_the_scope_per_account_and_to_the_workload(aw
     for doc in docs:
         assert _resources(doc) == {"shop-orders", "sandbox-site"}
         assert [e["resource"] for e in doc["scope"]["excluded"]["list"]] == ["arn:aws:s3:::legacy-exports"]
+
+
+def test_a_share_of_tagged_resources_counts_only_the_workloads(aws, tmp_path):
+    # Two shop buckets with owner and cost-centre tags, three untagged buckets of other teams: 40% of the
+    # account, 100% of the workload.
+    s3 = aws.client("s3")
+    owned = [*SHOP, {"Key": "owner", "Value": "shop-team"}, {"Key": "cost-center", "Value": "cc-42"}]
+    for name in ("shop-orders", "shop-images"):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": owned})
+    for name in ("data-lake", "ml-scratch", "legacy-exports"):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "env", "Value": "dev"}]})
+
+    def share(*extra: str) -> dict:
+        out = tmp_path / f"o{len(extra)}"
+        assert main(["scan", "--checks", "tagging.owner_and_cost_centre", "--region", "us-east-1", "--out",
+                     str(out), "--no-history", "-q", "--format", "json", *extra]) in (0, 1)
+        [finding] = load_document(out / "scan.json")["findings"]
+        return finding
+
+    account = share()
+    assert account["status"] == "fail" and account["evidence"]["observed"]["resources"] == 5
+    workload = share("--include-tag", "app=shop")
+    assert workload["status"] == "pass", workload["message"]
+    assert workload["evidence"]["observed"]["resources"] == 2
