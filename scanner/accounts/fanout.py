@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mappings.errors import MappingError
+from scanner import interrupts
 from scanner.accounts.targets import AccountAccessError, AccountSpec, assume_role_session
 from scanner.collect import utcnow_iso
 from scanner.document import SCHEMA_VERSION
@@ -61,6 +62,8 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions, check_ids: tuple[str,
     """
     outcome: dict[str, Any] = {"account": spec.account_id, "name": spec.name, "status": "scanned",
                                "reason": None, "doc": None, "exit": 0}
+    if interrupts.received():  # started just as the signal came: nothing to gather
+        return _interrupted(spec)
     try:
         chosen = _checks_to_run(opts, check_ids)
         base = make_session(spec.profile)
@@ -73,8 +76,13 @@ def scan_one_account(spec: AccountSpec, opts: ScanOptions, check_ids: tuple[str,
                              io_workers=opts.io_workers)
         if target.account != spec.account_id:
             raise AccountAccessError(f"credentials are for account {target.account}, not {spec.account_id}")
-        tags = tags_for_scope(opts.scope, target)
-        result = run_checks(target, chosen, options=opts.check_options, workers=opts.workers, scope=opts.scope)
+        # The first Ctrl-C or SIGTERM stops this account's reads too (the signal reaches the main thread only).
+        with interrupts.stopping(target.collector.stop):
+            tags = tags_for_scope(opts.scope, target)
+            result = run_checks(target, chosen, options=opts.check_options, workers=opts.workers,
+                                scope=opts.scope)
+        if interrupts.received():
+            result.complete = False
         if opts.scope is not None:
             result = apply_scope(result, opts.scope, tags, target.home_region)
         doc = build_document(result, opts)
@@ -106,10 +114,10 @@ def run_accounts(
     if executor in ("local", "dask"):
         opts = replace(opts, workers=max(8, opts.workers // share), io_workers=max(8, opts.io_workers // share))
     if executor == "local":
-        with cf.ThreadPoolExecutor(max_workers=max(1, max_parallel), thread_name_prefix="wa-scan-acct") as pool:
-            futures = [pool.submit(scan_one_account, spec, opts, check_ids) for spec in specs]
-            for done, fut in enumerate(cf.as_completed(futures), start=1):
-                outcome = fut.result()
+        with cf.ThreadPoolExecutor(max_workers=max(1, max_parallel), thread_name_prefix="wa-scan-acct",
+                                   initializer=interrupts.block_in_worker) as pool:
+            futures = {pool.submit(scan_one_account, spec, opts, check_ids): spec for spec in specs}
+            for done, outcome in enumerate(_until_interrupted(futures), start=1):
                 if progress:
                     progress(done, len(specs), outcome["account"])
                 yield outcome
@@ -123,13 +131,56 @@ def run_accounts(
     client = _dask_client(executor, max_parallel)
     try:
         futures = client.map(scan_one_account, specs, opts=opts, check_ids=check_ids, pure=False)
-        for done, fut in enumerate(as_completed(futures), start=1):
-            outcome = fut.result()
-            if progress:
-                progress(done, len(specs), outcome["account"])
-            yield outcome
+        waiting = dict(zip(futures, specs, strict=True))
+        try:
+            for done, fut in enumerate(as_completed(futures), start=1):
+                del waiting[fut]
+                outcome = fut.result()
+                if progress:
+                    progress(done, len(specs), outcome["account"])
+                yield outcome
+                if interrupts.received():
+                    break
+        except KeyboardInterrupt:
+            pass
+        # After a signal: workers elsewhere cannot be told to stop their reads, so what finished is kept
+        # and the rest is cancelled and reported as not scanned.
+        for fut, spec in waiting.items():
+            if fut.status == "finished":
+                yield fut.result()
+            else:
+                fut.cancel()
+                yield _interrupted(spec)
     finally:
         client.close()
+
+
+def _until_interrupted(futures: dict[cf.Future, AccountSpec]) -> Iterator[dict[str, Any]]:
+    """Each account's outcome as it finishes. After the first signal the accounts under way end within
+    seconds with what they gathered (their reads stop, see ``scan_one_account``) and are still yielded;
+    accounts not started yet are yielded as not scanned, so every account is accounted for."""
+    pending = dict(futures)
+    try:
+        for fut in cf.as_completed(list(pending)):
+            del pending[fut]
+            yield fut.result()
+            if interrupts.received():  # the signal came while the caller was writing that account
+                break
+    except KeyboardInterrupt:
+        pass
+    started = {}
+    for fut, spec in pending.items():
+        if fut.cancel():
+            yield _interrupted(spec)
+        else:
+            started[fut] = spec
+    for fut in cf.as_completed(list(started)):
+        yield fut.result()
+
+
+def _interrupted(spec: AccountSpec) -> dict[str, Any]:
+    return {"account": spec.account_id, "name": spec.name, "status": "not_assessed",
+            "reason": "the scan was interrupted before this account was scanned", "doc": None, "exit": 3}
 
 
 def _dask_client(executor: str, max_parallel: int) -> Any:

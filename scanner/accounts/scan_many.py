@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 
+from scanner import interrupts
 from scanner.accounts.fanout import account_out_dir, merge_workload, rollup, run_accounts, specs_for
 from scanner.accounts.targets import list_organization_accounts, parse_account_ids, read_accounts_file
 from scanner.errors import UsageError
@@ -79,38 +80,52 @@ def scan_many(opts: ScanOptions, many: ManyOptions, console: Console | None = No
     specs = specs_for(ids, caller.account, opts, role_name=many.role_name, external_id=many.external_id,
                       session_name=many.session_name, names=names, skip_caller=many.skip_caller)
     console.print(f"Scanning {len(specs)} accounts, {many.max_parallel} at a time ({many.executor})")
-    outcomes = _run(specs, opts, many, console)
-    docs = []
-    for o in outcomes:
-        if o["doc"] is None:
-            console.print(f"[red]{o['account']}: not assessed: {o['reason']}[/]")
-            continue
-        out = account_out_dir(opts.out, o["account"])
-        check_out_dir(out, opts.force)
-        if opts.record:
-            assign_scan_id(o["doc"])
-        write_outputs(o["doc"], out, opts.formats)
-        o["scan_dir"] = str(out)
-        if opts.record:
-            record_in_history(o["doc"], opts.db, console)
-        docs.append(o["doc"])
+    outcomes: list[dict[str, Any]] = []
+    docs: list[dict[str, Any]] = []
+    with progress_display(console, opts.quiet, prefix="accounts ") as show:
+        for o in run_accounts(specs, opts, executor=many.executor, max_parallel=many.max_parallel, progress=show):
+            # Each account is written as soon as it finishes (a signal never cuts its files or history row),
+            # so an interrupted or crashed multi-account scan keeps every account already done.
+            with interrupts.writing():
+                _keep(o, opts, console)
+            outcomes.append(o)
+            if o["doc"] is not None:
+                docs.append(o["doc"])
+    with interrupts.writing():
+        return _finish(outcomes, docs, skipped, opts, many, console)
+
+
+def _keep(o: dict[str, Any], opts: ScanOptions, console: Console) -> None:
+    """One account's outputs and history row; an account not scanned is said on the console."""
+    if o["doc"] is None:
+        console.print(f"[red]{o['account']}: not assessed: {o['reason']}[/]")
+        return
+    out = account_out_dir(opts.out, o["account"])
+    check_out_dir(out, opts.force)
+    if opts.record:
+        assign_scan_id(o["doc"])
+    # Interrupted: scan.json now, the reports left for 'wa-scan report' (as for one account).
+    write_outputs(o["doc"], out, ("json",) if interrupts.received() else opts.formats)
+    o["scan_dir"] = str(out)
+    if opts.record:
+        record_in_history(o["doc"], opts.db, console)
+
+
+def _finish(outcomes: list[dict[str, Any]], docs: list[dict[str, Any]], skipped: list[dict[str, str]],
+            opts: ScanOptions, many: ManyOptions, console: Console) -> int:
+    """org.json, the org report and the workload's pooled scan; returns the exit code."""
     summary = rollup(outcomes, skipped)
     write_json(opts.out / "org.json", summary)
     _write_org_html(summary, opts.out)
     if many.workload:
         merged = merge_workload(many.workload, docs, opts)
-        write_outputs(merged, opts.out / f"workload-{_slug(many.workload)}", opts.formats)
+        write_outputs(merged, opts.out / f"workload-{_slug(many.workload)}",
+                      ("json",) if interrupts.received() else opts.formats)
     _print_rollup(console, summary, opts.out)
     codes = [o["exit"] for o in outcomes]
     if any(c == EXIT_PARTIAL for c in codes):
         return EXIT_PARTIAL
     return EXIT_FINDINGS if EXIT_FINDINGS in codes else EXIT_OK
-
-
-def _run(specs: list, opts: ScanOptions, many: ManyOptions, console: Console) -> list[dict[str, Any]]:
-    with progress_display(console, opts.quiet, prefix="accounts ") as show:
-        return list(run_accounts(specs, opts, executor=many.executor, max_parallel=many.max_parallel,
-                                 progress=show))
 
 
 def _slug(name: str) -> str:

@@ -8,8 +8,10 @@ import boto3
 import botocore.handlers
 import pytest
 
+from scanner import interrupts
 from scanner.accounts.fanout import merge_workload
 from scanner.cli import main
+from scanner.history import open_history
 from scanner.scan import ScanOptions
 
 CALLER = "123456789012"
@@ -103,7 +105,7 @@ def test_bad_accounts_file_names_the_line(tmp_path, capsys):
 def test_a_bad_history_database_stops_before_any_account_is_scanned(org, tmp_path, capsys, monkeypatch):
     import scanner.accounts.scan_many as many
 
-    monkeypatch.setattr(many, "_run", lambda *a, **k: pytest.fail("accounts were scanned"))
+    monkeypatch.setattr(many, "run_accounts", lambda *a, **k: pytest.fail("accounts were scanned"))
     db = tmp_path / "history.db"
     db.write_bytes(b"this is not sqlite" * 100)
     code = main(["--region", "us-east-1", "--checks", "guardduty.enabled", "--out", str(tmp_path / "org"), "-q",
@@ -274,3 +276,45 @@ def test_scan_options_travel_to_worker_processes():
     spec = AccountSpec(account_id="100000000001", role_name="R", regions=("us-east-1",))
     assert pickle.loads(pickle.dumps((spec, opts, settled_check_ids(opts)))) == (spec, opts,
                                                                                   settled_check_ids(opts))
+
+
+def test_an_interrupt_keeps_the_accounts_done_and_accounts_for_every_other(org, tmp_path, monkeypatch, capsys):
+    # One account at a time; the signal arrives as the second account starts its checks. The first is kept
+    # whole, the second keeps what it gathered (its reads stop), the third is reported as not scanned.
+    import _thread
+    import time
+
+    import scanner.accounts.fanout as fanout
+
+    real, started = fanout.run_checks, []
+
+    def run_checks(target, *args, **kwargs):
+        started.append(target.account)
+        if len(started) == 2:
+            _thread.interrupt_main()  # SIGINT's handler, run by the main thread as for a real Ctrl-C
+            time.sleep(0.5)
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(fanout, "run_checks", run_checks)
+    # The signal count outlives an in-process main(); it is put back for the tests after this one.
+    monkeypatch.setattr(interrupts, "_received", 0)
+    code = main(["--region", "us-east-1", "--checks", "guardduty.enabled", "--out", str(tmp_path / "org"), "-q",
+                 "--db", str(tmp_path / "h.db"), "--org", "--role-name", "WaScanReadOnly",
+                 "--max-parallel-accounts", "1"])
+    assert code == 3
+    assert "Traceback" not in capsys.readouterr().err
+    root = tmp_path / "org"
+    summary = json.loads((root / "org.json").read_text())
+    first, second = started
+    assert {a["account"] for a in summary["accounts"]} == {first, second}
+    [third] = {CALLER, org["prod"], org["staging"]} - {first, second}
+    assert [(n["account"], n["reason"]) for n in summary["not_scanned"]] == [
+        (third, "the scan was interrupted before this account was scanned")]
+    whole = json.loads((root / first / "scan.json").read_text())
+    assert whole["complete"] is True and (root / first / "report.html").exists()
+    cut = json.loads((root / second / "scan.json").read_text())
+    assert cut["complete"] is False and cut["partial"] is True
+    assert {f["reason"] for f in cut["findings"]} == {"interrupted"}
+    assert not (root / second / "report.html").exists()  # left for 'wa-scan report', as for one account
+    with open_history(tmp_path / "h.db") as history:
+        assert len(history.scans()) == 2
