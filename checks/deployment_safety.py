@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks._codedeploy import deployment_groups
+from checks._ecs import services
 from scanner.api import CheckContext, Finding, NotAssessed, check
 
 ALL_AT_ONCE = ("CodeDeployDefault.AllAtOnce", "CodeDeployDefault.LambdaAllAtOnce", "CodeDeployDefault.ECSAllAtOnce")
@@ -99,13 +100,7 @@ def gradual_deployments(ctx: CheckContext) -> Iterator[Finding]:
 )
 def deployment_circuit_breaker(ctx: CheckContext) -> Iterator[Finding]:
     """One finding per ECS service."""
-    batches = [(cluster, arns[i:i + 10]) for cluster in ctx.call("ecs", "ListClusters",
-                                                                 required=("clusterArns",)).get("clusterArns", [])
-               if (arns := ctx.call("ecs", "ListServices", cluster=cluster,
-                                    required=("serviceArns",)).get("serviceArns", []))
-               for i in range(0, len(arns), 10)]
-    answers = ctx.map(lambda b: ctx.call("ecs", "DescribeServices", cluster=b[0], services=b[1]), batches)
-    for service in (s for answer in answers for s in answer.get("services", [])):
+    for service in services(ctx):
         controller = (service.get("deploymentController") or {}).get("type", "ECS")
         if controller != "ECS":
             continue

@@ -4,23 +4,12 @@ keeps busy and patched, rather than on container instances the team provisions a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
+from checks._ecs import services
 from scanner.api import CheckContext, Finding, check
 
 MANAGED_LAUNCH = frozenset({"FARGATE", "MANAGED_INSTANCES"})
 MANAGED_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
-
-
-def services(ctx: CheckContext) -> list[dict[str, Any]]:
-    """Every ECS service of the region, read in the batches the deployment checks use (one set of reads)."""
-    batches = [(cluster, arns[i:i + 10]) for cluster in ctx.call("ecs", "ListClusters",
-                                                                 required=("clusterArns",)).get("clusterArns", [])
-               if (arns := ctx.call("ecs", "ListServices", cluster=cluster,
-                                    required=("serviceArns",)).get("serviceArns", []))
-               for i in range(0, len(arns), 10)]
-    answers = ctx.map(lambda b: ctx.call("ecs", "DescribeServices", cluster=b[0], services=b[1]), batches)
-    return [s for answer in answers for s in answer.get("services", [])]
 
 
 def _provider_kinds(ctx: CheckContext, names: set[str]) -> dict[str, str]:
