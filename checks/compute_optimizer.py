@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from checks._compute_optimizer import all_pages
 from scanner.api import CheckContext, Finding, Reason, Status, check
 
 
@@ -38,19 +39,7 @@ def enrolled(ctx: CheckContext) -> Iterator[Finding]:
 
 def ec2_recommendations(ctx: CheckContext) -> list[dict[str, Any]] | None:
     """Every EC2 instance recommendation of the region; ``None`` when the account has not opted in."""
-    out: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        params: dict[str, Any] = {"nextToken": token} if token else {}
-        # botocore has no paginator for this operation: follow nextToken, one cached read per page.
-        page = ctx.call("compute-optimizer", "GetEC2InstanceRecommendations", absent=("OptInRequiredException",),
-                        **params)
-        if page is None:
-            return None
-        out.extend(page.get("instanceRecommendations", []))
-        token = page.get("nextToken")
-        if not token:
-            return out
+    return all_pages(ctx, "GetEC2InstanceRecommendations", "instanceRecommendations")
 
 
 def _best_option(rec: dict[str, Any]) -> dict[str, Any]:

@@ -6,26 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from checks._compute_optimizer import OPT_IN, all_pages
 from scanner.api import CheckContext, Finding, NotAssessed, Reason, check
-
-OPT_IN = "OptInRequiredException"
 
 
 def idle_recommendations(ctx: CheckContext) -> list[dict[str, Any]] | None:
     """Every idle recommendation of the region; ``None`` when the account has not opted in."""
-    out: list[dict[str, Any]] = []
-    token: str | None = None
-    while True:
-        params: dict[str, Any] = {"nextToken": token} if token else {}
-        # botocore has no paginator for this operation: follow nextToken, one cached read per page.
-        page = ctx.call("compute-optimizer", "GetIdleRecommendations", absent=(OPT_IN,),
-                        required=("idleRecommendations",), **params)
-        if page is None:
-            return None
-        out.extend(page.get("idleRecommendations", []))
-        token = page.get("nextToken")
-        if not token:
-            return out
+    return all_pages(ctx, "GetIdleRecommendations", "idleRecommendations", required=("idleRecommendations",))
 
 
 @check(
