@@ -10,6 +10,7 @@ from typing import Any
 from scanner.collect import Collector, utcnow_iso
 from scanner.errors import NotAssessed
 from scanner.model import GLOBAL, CheckMeta, Evidence, Finding, Severity, Status
+from scanner.scope import Scope, why_excluded
 
 
 @dataclass
@@ -29,8 +30,8 @@ class CheckContext:
     regions: tuple[str, ...]
     collector: Collector
     options: dict[str, Any] = field(default_factory=dict)
-    # The workload's scope (``scanner.scope.Scope``), for checks that judge a share of many resources.
-    scope: Any = None
+    # The workload's scope, for checks that judge a share of many resources (``in_scope``).
+    scope: Scope | None = None
     _sources: list[str] = field(default_factory=list)
     _latest: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,11 +42,7 @@ class CheckContext:
         Findings on resources out of scope are dropped after the scan; a check whose one finding sums up
         many resources (a share of them tagged, say) asks here, so the resources left out do not count.
         """
-        if self.scope is None:
-            return True
-        from scanner.scope import why_excluded
-
-        return why_excluded(self.scope, resource, tags) is None
+        return self.scope is None or why_excluded(self.scope, resource, tags) is None
 
     # -- reads -----------------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ def tune_collector() -> None:
 def freeze_long_lived() -> None:
     """Collect once, then leave every object alive now out of future passes (``gc.freeze``).
 
-    For a long test or benchmark process after its imports and set-up: those objects live to the end, and
+    For a long test process after its imports and collection: those objects live to the end, and
     walking them again on every full pass is wasted work.
     """
     gc.collect()

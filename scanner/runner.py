@@ -16,6 +16,7 @@ from scanner.guard import ReadOnlyViolation
 from scanner.interrupts import block_in_worker
 from scanner.model import GLOBAL, CheckMeta, Finding, Reason, Status
 from scanner.registry import RegisteredCheck
+from scanner.scope import Scope
 from scanner.session import Target
 
 # Check tasks mostly wait on the network (and on their own per-resource reads), so there are many more
@@ -103,7 +104,7 @@ def run_checks(
     options: dict[str, dict[str, Any]] | None = None,
     workers: int = DEFAULT_WORKERS,
     progress: ProgressFn | None = None,
-    scope: Any = None,
+    scope: Scope | None = None,
 ) -> ScanResult:
     """Run every (check, region) task on a thread pool and return the result.
 

@@ -81,7 +81,6 @@ def scan_many(opts: ScanOptions, many: ManyOptions, console: Console | None = No
                       session_name=many.session_name, names=names, skip_caller=many.skip_caller)
     console.print(f"Scanning {len(specs)} accounts, {many.max_parallel} at a time ({many.executor})")
     outcomes: list[dict[str, Any]] = []
-    docs: list[dict[str, Any]] = []
     with progress_display(console, opts.quiet, prefix="accounts ") as show:
         for o in run_accounts(specs, opts, executor=many.executor, max_parallel=many.max_parallel, progress=show):
             # Each account is written as soon as it finishes (a signal never cuts its files or history row),
@@ -89,10 +88,8 @@ def scan_many(opts: ScanOptions, many: ManyOptions, console: Console | None = No
             with interrupts.writing():
                 _keep(o, opts, console)
             outcomes.append(o)
-            if o["doc"] is not None:
-                docs.append(o["doc"])
     with interrupts.writing():
-        return _finish(outcomes, docs, skipped, opts, many, console)
+        return _finish(outcomes, skipped, opts, many, console)
 
 
 def _keep(o: dict[str, Any], opts: ScanOptions, console: Console) -> None:
@@ -111,14 +108,14 @@ def _keep(o: dict[str, Any], opts: ScanOptions, console: Console) -> None:
         record_in_history(o["doc"], opts.db, console)
 
 
-def _finish(outcomes: list[dict[str, Any]], docs: list[dict[str, Any]], skipped: list[dict[str, str]],
-            opts: ScanOptions, many: ManyOptions, console: Console) -> int:
+def _finish(outcomes: list[dict[str, Any]], skipped: list[dict[str, str]], opts: ScanOptions, many: ManyOptions,
+            console: Console) -> int:
     """org.json, the org report and the workload's pooled scan; returns the exit code."""
     summary = rollup(outcomes, skipped)
     write_json(opts.out / "org.json", summary)
     _write_org_html(summary, opts.out)
     if many.workload:
-        merged = merge_workload(many.workload, docs, opts)
+        merged = merge_workload(many.workload, [o["doc"] for o in outcomes if o["doc"] is not None], opts)
         write_outputs(merged, opts.out / f"workload-{_slug(many.workload)}",
                       ("json",) if interrupts.received() else opts.formats)
     _print_rollup(console, summary, opts.out)
