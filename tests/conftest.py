@@ -33,6 +33,7 @@ import moto.core.models  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+from scanner.demo import share_motos_model_loader  # noqa: E402
 from tests.helpers import scan_checks  # noqa: E402
 
 
@@ -68,6 +69,7 @@ def _share_the_scanners_model_loader() -> None:
 
 
 _share_the_scanners_model_loader()
+share_motos_model_loader()  # as the demo does: moto's loader once per process, not once per service model
 
 ACCOUNT = "123456789012"
 

@@ -115,3 +115,30 @@ def test_client_classes_are_shared_only_for_the_same_model_and_class_handlers():
     core.register_component("data_loader", botocore.loaders.Loader())
     own = boto3.Session(botocore_session=core, region_name="us-east-1").client("ec2")
     assert type(own) is not type(ec2)
+
+
+def test_moto_lists_its_model_directories_once_per_process(monkeypatch):
+    # The demo and the test suite share one loader among moto's service models (scanner.demo); without it
+    # every model moto parses walks botocore's data directories again (about 65 ms a service).
+    import os
+
+    import moto.core.loaders
+    import moto.core.utils
+
+    from scanner.demo import share_motos_model_loader
+
+    monkeypatch.setattr(moto.core.utils, "create_loader", moto.core.loaders.create_loader)
+    assert moto.core.utils.create_loader() is not moto.core.utils.create_loader()
+    share_motos_model_loader()
+    loader = moto.core.utils.create_loader()
+    assert loader is moto.core.utils.create_loader()
+    assert isinstance(loader, moto.core.loaders.Loader)  # moto's own class, with its extras
+
+    listed: list[str] = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or real_listdir(path))
+    assert moto.core.utils._load_service_model("sqs", "service-2")["metadata"]["serviceId"] == "SQS"
+    first = [p for p in listed if p in loader.search_paths]
+    listed.clear()
+    assert moto.core.utils._load_service_model("sns", "service-2")["metadata"]["serviceId"] == "SNS"
+    assert first and not [p for p in listed if p in loader.search_paths]

@@ -29,7 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Seed the simulated account and scan it."""
-    from scanner.demo import DEMO_REGIONS, install_fill_ins, prepare_environment, seed_account
+    from scanner.demo import (
+        DEMO_REGIONS,
+        install_fill_ins,
+        prepare_environment,
+        seed_account,
+        share_motos_model_loader,
+    )
 
     prepare_environment()
     # moto warns about simulation gaps in the demo's own fixtures; they say nothing about the account.
@@ -39,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         from moto import mock_aws
     except ImportError:
         raise UsageError("the demo needs moto: pip install 'wa-scan[demo]'") from None
+    share_motos_model_loader()
     opts = options_from_args(args)
     opts.regions = opts.regions or list(DEMO_REGIONS)
     from scanner.registry import discover
