@@ -144,6 +144,29 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     freeze_long_lived()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """An xdist worker ends without walking its whole heap again: the results are sent by now, and the
+    collector pass pytest makes at the end (for unraisable exceptions; each test's are reported with the
+    test) and the interpreter's teardown, freeing moto's state and the service models object by object,
+    took 5 to 8 s after the last test, on the critical path of the run."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import atexit
+    import gc
+    import sys
+
+    gc.freeze()
+
+    def exit_now() -> None:
+        # Registered last, so it runs first among the exit handlers: after execnet has closed the channel.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+    atexit.register(exit_now)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that drives Chromium (through the ``browser`` fixture) is marked ``browser``, so a quick
     local run can leave them out: ``pytest -m "not browser and not slow"``."""
@@ -152,9 +175,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """A headless Debian Chromium for the report and review-page tests (marked ``needs_chromium``)."""
+    """A headless Debian Chromium for the report and review-page tests (marked ``needs_chromium``), started
+    once per test process: each start costs Chromium about a second of CPU."""
     from tests.reports.browsing import ARGS, CHROMIUM
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (test extra)")

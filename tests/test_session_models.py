@@ -117,6 +117,31 @@ def test_client_classes_are_shared_only_for_the_same_model_and_class_handlers():
     assert type(own) is not type(ec2)
 
 
+def test_clients_of_the_shared_models_share_one_service_model(aws):
+    one, two = make_session(None), make_session(None)
+    functions = one.client("lambda", region_name="us-east-1")
+    other = two.client("lambda", region_name="eu-west-1")
+    # One ServiceModel, so what it worked out once (operation models, the endpoint-discovery lookup) holds
+    # for every client; each client still signs for its own region and answers its own calls.
+    assert functions.meta.service_model is other.meta.service_model
+    model = functions.meta.service_model
+    assert model.operation_model("ListFunctions") is other.meta.service_model.operation_model("ListFunctions")
+    assert (functions.meta.region_name, other.meta.region_name) == ("us-east-1", "eu-west-1")
+    aws.client("sqs", region_name="eu-west-1").create_queue(QueueName="shared-model")
+    queues = two.client("sqs", region_name="eu-west-1"), one.client("sqs", region_name="us-east-1")
+    assert queues[0].meta.service_model is queues[1].meta.service_model
+    assert [len(q.list_queues().get("QueueUrls", [])) for q in queues] == [1, 0]
+    assert one.client("sts").meta.service_model is not model
+
+    import boto3
+    import botocore.session
+
+    core = botocore.session.Session()
+    core.register_component("data_loader", botocore.loaders.Loader())
+    own = boto3.Session(botocore_session=core, region_name="us-east-1").client("lambda")
+    assert own.meta.service_model is not model
+
+
 def test_moto_lists_its_model_directories_once_per_process(monkeypatch):
     # The demo and the test suite share one loader among moto's service models (scanner.demo); without it
     # every model moto parses walks botocore's data directories again (about 65 ms a service).

@@ -20,7 +20,7 @@ import yaml
 
 from scanner.cli import main
 from scanner.history import open_history
-from tests.reports.browsing import ARGS, CHROMIUM, needs_chromium
+from tests.reports.browsing import Tab, needs_chromium
 from tests.review.web.conftest import HOSTILE, LiveServer, clone
 
 pytestmark = needs_chromium
@@ -31,28 +31,6 @@ SEC3 = "/q/permissions"
 UNIQUE = "sec_identities_unique"          # SEC02-BP02, contradicted in the demo
 MECHANISMS = "sec_identities_enforce_mechanisms"  # SEC02-BP01, no evidence in this scan
 SHARE = "sec_permissions_share_securely"
-
-
-class Tab:
-    """A browser page with what it logged, raised and tried to pop up."""
-
-    def __init__(self, browser: Any, javascript: bool = True) -> None:
-        self.context = browser.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=javascript)
-        self.page = self.context.new_page()
-        self.console: list[tuple[str, str]] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def problems(self) -> list[str]:
-        """Console errors and warnings, uncaught exceptions, and dialogs (an injected alert)."""
-        return ([f"{kind}: {text}" for kind, text in self.console if kind in ("error", "warning")]
-                + self.errors + [f"dialog: {d}" for d in self.dialogs])
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture
@@ -398,18 +376,13 @@ def test_a_cross_origin_post_is_refused(tab: Tab, live: LiveServer) -> None:
         evil.shutdown()
 
 
-def test_a_rebound_host_name_is_refused(browser: Any, live: LiveServer) -> None:
+def test_a_rebound_host_name_is_refused(tab: Tab, live: LiveServer) -> None:
     """DNS rebinding: a name the attacker controls, resolving to 127.0.0.1, reaches the port but not the app."""
-    rebinding = browser.browser_type.launch(executable_path=CHROMIUM,
-                                            args=[*ARGS, "--host-resolver-rules=MAP rebind.test 127.0.0.1"])
-    try:
-        page = rebinding.new_page()
-        response = page.goto(live.url.replace("127.0.0.1", "rebind.test"))
-        assert response is not None and response.status == 400
-        assert "Unknown Host header" in page.content()
-        assert page.context.cookies() == [], "no session was handed out"
-    finally:
-        rebinding.close()
+    # The test browser resolves rebind.test to 127.0.0.1 (tests/reports/browsing.py ARGS).
+    response = tab.page.goto(live.url.replace("127.0.0.1", "rebind.test"))
+    assert response is not None and response.status == 400
+    assert "Unknown Host header" in tab.page.content()
+    assert tab.context.cookies() == [], "no session was handed out"
 
 
 def test_markup_in_a_tag_value_and_a_message_renders_as_text(tab: Tab, review_db: Path) -> None:
