@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,6 +12,7 @@ from typing import Any
 
 import boto3
 import botocore.client
+import botocore.hooks
 import botocore.loaders
 import botocore.model
 import botocore.session
@@ -163,6 +166,41 @@ def _service_model(creator: botocore.client.ClientCreator, service_name: str,
 
 
 botocore.client.ClientCreator._load_service_model = _service_model
+
+
+# Every botocore session registers about 140 built-in handlers and every client a few dozen more. For
+# each one botocore works out the event's aliased name (a walk of its alias table, cached per emitter, so
+# each new session starts cold) and inspects the handler's signature for ``**kwargs``: together most of
+# the 12 ms a session took, which a multi-account scan, and the test suite, pay thousands of times. The
+# aliased name depends only on the event's name and the handler's signature only on its code.
+_alias_event_name = botocore.hooks.EventAliaser._alias_event_name
+_ALIASED_EVENTS: dict[str, str] = {}
+
+
+def _aliased_event_name(emitter: botocore.hooks.EventAliaser, event_name: str) -> str:
+    if emitter._event_aliases is not botocore.utils.EVENT_ALIASES:  # a session's own aliases: botocore's way
+        return _alias_event_name(emitter, event_name)
+    found = _ALIASED_EVENTS.get(event_name)
+    if found is None:
+        found = _ALIASED_EVENTS.setdefault(event_name, _alias_event_name(emitter, event_name))
+    return found
+
+
+_accepts_kwargs = botocore.hooks.accepts_kwargs
+
+
+def _takes_kwargs(handler: Any) -> bool:
+    """What ``inspect.getfullargspec(handler).varkw`` says, read from the code's flags for a plain function
+    or method (anything else, or a function with a signature of its own, goes to inspect)."""
+    function = getattr(handler, "__func__", handler)
+    code = getattr(function, "__code__", None)
+    if code is None or not isinstance(function, types.FunctionType) or hasattr(function, "__signature__"):
+        return _accepts_kwargs(handler)
+    return bool(code.co_flags & inspect.CO_VARKEYWORDS)
+
+
+botocore.hooks.EventAliaser._alias_event_name = _aliased_event_name
+botocore.hooks.accepts_kwargs = _takes_kwargs
 
 
 def botocore_session() -> botocore.session.Session:

@@ -167,3 +167,47 @@ def test_moto_lists_its_model_directories_once_per_process(monkeypatch):
     listed.clear()
     assert moto.core.utils._load_service_model("sns", "service-2")["metadata"]["serviceId"] == "SNS"
     assert first and not [p for p in listed if p in loader.search_paths]
+
+
+def test_event_names_and_handler_checks_are_botocore_s_answers():
+    # scanner.session keeps botocore's aliased event names for the process and reads **kwargs from the
+    # handler's code: the answers must be the ones botocore would give, new session or not.
+    import functools
+    import inspect
+
+    import botocore.handlers
+    import botocore.hooks
+    from botocore.utils import EVENT_ALIASES
+
+    from scanner import session as scanner_session
+
+    names = ["before-call.apigateway.GetRestApis", "before-parameter-build.s3.PutObject", "needs-retry.ec2",
+             "creating-client-class.api.sagemaker", "provide-client-params.elasticloadbalancing.DescribeTags",
+             "before-sign.cognito-identity"]
+    for name in names:
+        fresh = botocore.hooks.EventAliaser(botocore.hooks.HierarchicalEmitter())
+        assert fresh._alias_event_name(name) == scanner_session._alias_event_name(fresh, name)
+    assert botocore.hooks.EventAliaser(botocore.hooks.HierarchicalEmitter())._alias_event_name(
+        "before-call.apigateway.GetRestApis") == "before-call.api-gateway.GetRestApis"
+    own = botocore.hooks.EventAliaser(botocore.hooks.HierarchicalEmitter(), event_aliases={"thing": "other"})
+    assert own._alias_event_name("before-call.thing.Get") == "before-call.other.Get"
+    assert own._event_aliases is not EVENT_ALIASES
+
+    class Handler:
+        def method(self, **kwargs): ...
+        def strict(self, request): ...
+        def __call__(self, **kwargs): ...
+
+    def signed(**kwargs): ...
+    signed.__signature__ = inspect.Signature([inspect.Parameter("x", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+
+    handlers = [h[1] for h in botocore.handlers.BUILTIN_HANDLERS] + [
+        Handler().method, Handler().strict, Handler(), lambda request: None, lambda **kw: None,
+        functools.partial(lambda a, **kw: None, 1), functools.partial(lambda a, b: None, 1), signed, print]
+    for handler in handlers:
+        try:
+            expected = bool(inspect.getfullargspec(handler).varkw)
+        except TypeError:
+            continue
+        assert bool(botocore.hooks.accepts_kwargs(handler)) is expected, handler
+    assert botocore.hooks.accepts_kwargs is scanner_session._takes_kwargs
