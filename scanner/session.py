@@ -148,7 +148,7 @@ botocore.client.ClientCreator._create_client_class = _client_class
 # the endpoint-discovery lookup, which builds an operation model for every operation of the service,
 # about 10 to 25 ms for IAM, EC2 or Lambda) started empty for every client. The model is read-only after
 # it is built, so clients whose model comes from the shared loader share one ``ServiceModel`` as well.
-_build_service_model = botocore.client.ClientCreator._load_service_model
+_build_service_model = getattr(botocore.client.ClientCreator, "_load_service_model", None)
 _SERVICE_MODELS: dict[tuple[str, int], botocore.model.ServiceModel] = {}
 
 
@@ -165,7 +165,8 @@ def _service_model(creator: botocore.client.ClientCreator, service_name: str,
     return found
 
 
-botocore.client.ClientCreator._load_service_model = _service_model
+if _build_service_model is not None:  # a botocore whose internals moved builds its models its own way
+    botocore.client.ClientCreator._load_service_model = _service_model
 
 
 # Every botocore session registers about 140 built-in handlers and every client a few dozen more. For
@@ -173,12 +174,12 @@ botocore.client.ClientCreator._load_service_model = _service_model
 # each new session starts cold) and inspects the handler's signature for ``**kwargs``: together most of
 # the 12 ms a session took, which a multi-account scan, and the test suite, pay thousands of times. The
 # aliased name depends only on the event's name and the handler's signature only on its code.
-_alias_event_name = botocore.hooks.EventAliaser._alias_event_name
+_alias_event_name = getattr(getattr(botocore.hooks, "EventAliaser", None), "_alias_event_name", None)
 _ALIASED_EVENTS: dict[str, str] = {}
 
 
 def _aliased_event_name(emitter: botocore.hooks.EventAliaser, event_name: str) -> str:
-    if emitter._event_aliases is not botocore.utils.EVENT_ALIASES:  # a session's own aliases: botocore's way
+    if getattr(emitter, "_event_aliases", None) is not botocore.utils.EVENT_ALIASES:  # its own: botocore's way
         return _alias_event_name(emitter, event_name)
     found = _ALIASED_EVENTS.get(event_name)
     if found is None:
@@ -186,7 +187,7 @@ def _aliased_event_name(emitter: botocore.hooks.EventAliaser, event_name: str) -
     return found
 
 
-_accepts_kwargs = botocore.hooks.accepts_kwargs
+_accepts_kwargs = getattr(botocore.hooks, "accepts_kwargs", None)
 
 
 def _takes_kwargs(handler: Any) -> bool:
@@ -199,8 +200,11 @@ def _takes_kwargs(handler: Any) -> bool:
     return bool(code.co_flags & inspect.CO_VARKEYWORDS)
 
 
-botocore.hooks.EventAliaser._alias_event_name = _aliased_event_name
-botocore.hooks.accepts_kwargs = _takes_kwargs
+# Only where botocore's internals are where they were; otherwise botocore keeps its own way.
+if _alias_event_name is not None:
+    botocore.hooks.EventAliaser._alias_event_name = _aliased_event_name
+if _accepts_kwargs is not None:
+    botocore.hooks.accepts_kwargs = _takes_kwargs
 
 
 def botocore_session() -> botocore.session.Session:
