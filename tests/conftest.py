@@ -169,10 +169,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that drives Chromium (through the ``browser`` fixture) is marked ``browser``, so a quick
-    local run can leave them out: ``pytest -m "not browser and not slow"``."""
+    local run can leave them out: ``pytest -m "not browser and not slow"``.
+
+    The tests that read the shared demo run first, in their usual order: xdist hands each worker a run of
+    consecutive tests to start with, so one worker runs the demo and every test that reads it while the
+    other works through the rest, instead of waiting on the demo's lock halfway through the run."""
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: "demo_scan" not in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")
