@@ -135,13 +135,19 @@ def scan_account(session: boto3.Session, opts: ScanOptions, console: Console | N
             assign_scan_id(doc)
         # Interrupted by a signal: scan.json and the history row now, the reports left for 'wa-scan report'.
         stopped = interrupts.received()
-        written = write_outputs(doc, out, ("json",) if stopped else opts.formats)
+        written = write_outputs(doc, out, formats_to_write(opts, stopped))
         if opts.record:
             record_in_history(doc, opts.db, console)
     if stopped and set(opts.formats) - {"json"}:
         console.print(f"Interrupted: reports not rendered; render them with: wa-scan report {out / 'scan.json'}")
     print_summary(console, doc, result, written)
     return exit_code(result, opts.fail_on)
+
+
+def formats_to_write(opts: ScanOptions, interrupted: bool) -> tuple[str, ...]:
+    """The outputs to write now: every one asked for, or scan.json alone after a signal (so the scan ends
+    at once; 'wa-scan report' renders the rest from it)."""
+    return ("json",) if interrupted else opts.formats
 
 
 def _run_with_progress(target: Any, chosen: list, check_options: dict, opts: ScanOptions,

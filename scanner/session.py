@@ -121,7 +121,7 @@ _SHARED_LOADER = _ModelLoader()
 # every account of a scan. The class depends only on the service model and on the handlers of the
 # ``creating-client-class`` event (boto3 adds its transfer methods to S3's there), so a client whose model
 # comes from the shared loader gets the class already built for the same model and handlers.
-_build_client_class = botocore.client.ClientCreator._create_client_class
+_build_client_class = getattr(botocore.client.ClientCreator, "_create_client_class", None)
 _CLIENT_CLASSES: dict[tuple[Any, ...], type] = {}
 
 
@@ -141,7 +141,8 @@ def _client_class(creator: botocore.client.ClientCreator, service_name: str, ser
     return found
 
 
-botocore.client.ClientCreator._create_client_class = _client_class
+if _build_client_class is not None:  # a botocore whose internals moved builds its classes its own way
+    botocore.client.ClientCreator._create_client_class = _client_class
 
 
 # Each client also got its own ``ServiceModel`` over the shared model: its caches (operation models, and

@@ -21,6 +21,7 @@ from scanner.scan import (
     assign_scan_id,
     check_history,
     check_out_dir,
+    formats_to_write,
     progress_display,
     record_in_history,
     write_outputs,
@@ -102,7 +103,7 @@ def _keep(o: dict[str, Any], opts: ScanOptions, console: Console) -> None:
     if opts.record:
         assign_scan_id(o["doc"])
     # Interrupted: scan.json now, the reports left for 'wa-scan report' (as for one account).
-    write_outputs(o["doc"], out, ("json",) if interrupts.received() else opts.formats)
+    write_outputs(o["doc"], out, formats_to_write(opts, interrupts.received()))
     o["scan_dir"] = str(out)
     if opts.record:
         record_in_history(o["doc"], opts.db, console)
@@ -117,7 +118,7 @@ def _finish(outcomes: list[dict[str, Any]], skipped: list[dict[str, str]], opts:
     if many.workload:
         merged = merge_workload(many.workload, [o["doc"] for o in outcomes if o["doc"] is not None], opts)
         write_outputs(merged, opts.out / f"workload-{_slug(many.workload)}",
-                      ("json",) if interrupts.received() else opts.formats)
+                      formats_to_write(opts, interrupts.received()))
     _print_rollup(console, summary, opts.out)
     codes = [o["exit"] for o in outcomes]
     if any(c == EXIT_PARTIAL for c in codes):
