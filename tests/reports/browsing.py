@@ -20,16 +20,15 @@ needs_chromium = pytest.mark.skipif(
 
 # Pages share one browser context per JavaScript setting: a new context costs Chromium about 1 s of CPU,
 # a new page in an existing one about a third of that (measured on the project's 2-core machine).
-_CONTEXTS: dict[tuple[int, bool], Any] = {}
+_CONTEXTS: dict[bool, Any] = {}
 
 
 def _shared_context(browser: Any, javascript: bool) -> Any:
     """The browser's context for this JavaScript setting, with no page and no cookie left by an earlier test."""
-    key = (id(browser), javascript)
-    context = _CONTEXTS.get(key)
+    context = _CONTEXTS.get(javascript)
     if context is None or context.browser is not browser:
         context = browser.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=javascript)
-        _CONTEXTS[key] = context
+        _CONTEXTS[javascript] = context
     for page in context.pages:
         page.close()
     context.clear_cookies()
