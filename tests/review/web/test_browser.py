@@ -197,7 +197,7 @@ def test_leaving_with_input_the_server_did_not_take_asks_first(tab: Tab, live: L
     page.keyboard.press("Escape")
     expect(page.locator("#save-status")).to_contain_text("Not saved")
     kinds: list[str] = []
-    page.on("dialog", lambda d: kinds.append(d.type))
+    tab.on("dialog", lambda d: kinds.append(d.type))
     page.evaluate("window.location.assign('/')")  # the tab handler dismisses the prompt: the page stays
     eventually(lambda: bool(kinds))
     assert kinds == ["beforeunload"] and page.url == live.base + SEC3
