@@ -33,7 +33,7 @@ import moto.core.models  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from scanner.demo import share_motos_model_loader  # noqa: E402
+from scanner.demo import share_service_models  # noqa: E402
 from tests.helpers import scan_checks  # noqa: E402
 
 
@@ -48,28 +48,10 @@ def _refuse_real_aws(request, **_):
 botocore.handlers.BUILTIN_HANDLERS.append(("before-send", _refuse_real_aws))
 
 
-def _share_the_scanners_model_loader() -> None:
-    """Every botocore session of the test process uses the scanner's process-wide model loader.
-
-    Tests make a fresh ``boto3.Session`` for nearly every scan and seed; each one parsing its own copy of
-    the service models (EC2's alone takes longer than most tests' own work) was most of the suite's CPU.
-    A scan made through ``make_session`` shares this loader anyway, so the tests now see what a scan sees.
-    """
-    import botocore.session
-
-    from scanner.session import botocore_session
-
-    shared = botocore_session().get_component("data_loader")
-    default = botocore.session.create_loader
-
-    def create_loader(search_path_string: str | None = None) -> Any:
-        return shared if not search_path_string else default(search_path_string)
-
-    botocore.session.create_loader = create_loader
-
-
-_share_the_scanners_model_loader()
-share_motos_model_loader()  # as the demo does: moto's loader once per process, not once per service model
+# As the demo does: every botocore session of the test process (tests make a fresh ``boto3.Session`` for
+# nearly every scan and seed) and moto read the service models through shared loaders, so each model is
+# parsed once per process; EC2's alone takes longer than most tests' own work.
+share_service_models()
 
 ACCOUNT = "123456789012"
 

@@ -142,19 +142,35 @@ def test_clients_of_the_shared_models_share_one_service_model(aws):
     assert own.meta.service_model is not model
 
 
-def test_moto_lists_its_model_directories_once_per_process(monkeypatch):
-    # The demo and the test suite share one loader among moto's service models (scanner.demo); without it
-    # every model moto parses walks botocore's data directories again (about 65 ms a service).
+def test_every_session_and_moto_share_model_loaders_in_a_demo_process(monkeypatch):
+    # The demo and the test suite share one loader among all botocore sessions, moto's included, and one
+    # among moto's service models (scanner.demo); without the second every model moto parses walks
+    # botocore's data directories again (about 65 ms a service).
     import os
 
+    import boto3
+    import botocore.loaders
+    import botocore.session
     import moto.core.loaders
     import moto.core.utils
 
-    from scanner.demo import share_motos_model_loader
+    from scanner.demo import share_service_models
+    from scanner.session import botocore_session
 
     monkeypatch.setattr(moto.core.utils, "create_loader", moto.core.loaders.create_loader)
+    monkeypatch.setattr(botocore.session, "create_loader", botocore.loaders.create_loader)
     assert moto.core.utils.create_loader() is not moto.core.utils.create_loader()
-    share_motos_model_loader()
+    assert botocore.session.Session().get_component("data_loader") is not botocore_session().get_component(
+        "data_loader")
+    share_service_models()
+    share_service_models()  # a second call changes nothing
+    scanners = botocore_session().get_component("data_loader")
+    assert botocore.session.Session().get_component("data_loader") is scanners
+    assert boto3.Session().client("sqs", region_name="eu-west-1").meta.service_model.service_name == "sqs"
+    # a session told to read models from elsewhere still does
+    elsewhere = botocore.session.Session()
+    elsewhere.set_config_variable("data_path", "/nonexistent-models")
+    assert elsewhere.get_component("data_loader") is not scanners
     loader = moto.core.utils.create_loader()
     assert loader is moto.core.utils.create_loader()
     assert isinstance(loader, moto.core.loaders.Loader)  # moto's own class, with its extras

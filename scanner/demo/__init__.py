@@ -74,16 +74,32 @@ def prepare_environment() -> None:
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
-def share_motos_model_loader() -> None:
-    """One botocore loader for every service model moto reads, instead of a new one per model.
+def share_service_models() -> None:
+    """Each service model parsed as few times as the demo process can manage.
 
-    moto parses each service's model once, but through a fresh loader each time, and a fresh loader lists
-    the data directories of every service again to find the latest API version: about 65 ms per service,
-    2 to 3 s of a demo's seeding. moto's own loader (with its extras) is kept; only the instance is shared.
-    If moto's layout moves, moto keeps its own way.
+    Every botocore session of the process, not only the scanner's, reads models through the scanner's
+    shared loader: moto makes sessions of its own (to list each service's regions, four of them while
+    importing its EC2 backend), and each one parsed its own copies of the models (about 0.5 s of CPU and
+    75 MB of a demo). And moto reads the models it answers with (its own, with its extras) through one
+    loader instead of a fresh one per model, which listed the data directories of every service again:
+    about 65 ms per service, 2 to 3 s of a demo's seeding. Where botocore's or moto's layout moves, they
+    keep their own ways.
     """
     import functools
 
+    import botocore.session
+
+    from scanner.session import botocore_session
+
+    default = getattr(botocore.session, "create_loader", None)
+    if default is not None and not getattr(default, "shares_the_scanners_loader", False):
+        shared = botocore_session().get_component("data_loader")
+
+        def create_loader(search_path_string: str | None = None) -> Any:
+            return shared if not search_path_string else default(search_path_string)
+
+        create_loader.shares_the_scanners_loader = True  # type: ignore[attr-defined]
+        botocore.session.create_loader = create_loader
     try:
         import moto.core.loaders
         import moto.core.utils

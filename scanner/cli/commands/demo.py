@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         install_fill_ins,
         prepare_environment,
         seed_account,
-        share_motos_model_loader,
+        share_service_models,
     )
 
     prepare_environment()
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         from moto import mock_aws
     except ImportError:
         raise UsageError("the demo needs moto: pip install 'wa-scan[demo]'") from None
-    share_motos_model_loader()
+    share_service_models()
     opts = options_from_args(args)
     opts.regions = opts.regions or list(DEMO_REGIONS)
     from scanner.registry import discover
