@@ -9,8 +9,9 @@ from collections import Counter
 import botocore.loaders
 from botocore.stub import Stubber
 
+from scanner.botocore_sharing import SHARED_LOADER
 from scanner.collect import Collector
-from scanner.session import _SHARED_LOADER, make_session
+from scanner.session import make_session
 
 
 def test_each_model_file_is_read_once_across_sessions_regions_and_threads(monkeypatch):
@@ -48,7 +49,7 @@ def test_each_model_file_is_read_once_across_sessions_regions_and_threads(monkey
 
 
 def test_models_carry_no_reference_text_and_clients_still_work():
-    model = _SHARED_LOADER.load_service_model("s3", "service-2")
+    model = SHARED_LOADER.load_service_model("s3", "service-2")
     assert "documentation" not in model
     assert not any("documentation" in shape for shape in model["shapes"].values())
     assert not any("documentation" in member for shape in model["shapes"].values()
@@ -195,7 +196,7 @@ def test_event_names_and_handler_checks_are_botocore_s_answers():
     import botocore.hooks
     from botocore.utils import EVENT_ALIASES
 
-    from scanner import session as scanner_session
+    from scanner import botocore_sharing as scanner_session
 
     names = ["before-call.apigateway.GetRestApis", "before-parameter-build.s3.PutObject", "needs-retry.ec2",
              "creating-client-class.api.sagemaker", "provide-client-params.elasticloadbalancing.DescribeTags",
@@ -227,3 +228,63 @@ def test_event_names_and_handler_checks_are_botocore_s_answers():
             continue
         assert bool(botocore.hooks.accepts_kwargs(handler)) is expected, handler
     assert botocore.hooks.accepts_kwargs is scanner_session._takes_kwargs
+
+
+def test_copied_handler_tries_answer_as_botocore_s_own_copies():
+    # scanner.botocore_sharing copies botocore's handler trie on write. Random registrations, removals and
+    # copies (as sessions and clients make them) on one family of tries, and the same on a family using
+    # botocore's own methods: every trie must find the same handlers, in the same order, for every event.
+    import random
+
+    import botocore.hooks
+
+    from scanner import botocore_sharing as sharing
+
+    keys = ["before-call", "before-call.s3", "before-call.s3.ListBuckets", "before-call.*.ListBuckets",
+            "before-call.ec2.*", "after-call.s3", "needs-retry.s3.ListBuckets", "needs-retry", "a.b.c.d"]
+    queries = keys + ["before-call.s3.GetObject", "before-call.ec2.ListBuckets", "needs-retry.iam", "x"]
+    rng = random.Random(20261201)
+    ours = [botocore.hooks._PrefixTrie()]
+    theirs = [botocore.hooks._PrefixTrie()]
+    for step in range(800):
+        n = rng.randrange(len(ours))
+        action = rng.random()
+        if action < 0.1 and len(ours) < 8:
+            ours.append(ours[n].__copy__())
+            theirs.append(sharing._trie_copy(theirs[n]))
+            continue
+        key, value = rng.choice(keys), rng.randrange(6)
+        if action < 0.7:
+            section = rng.randrange(3)
+            ours[n].append_item(key, value, section)
+            sharing._trie_append(theirs[n], key, value, section)
+        else:
+            outcomes = []
+            for trie, remove in ((ours[n], ours[n].remove_item), (theirs[n], None)):
+                try:
+                    remove(key, value) if remove else sharing._trie_remove(trie, key, value)
+                    outcomes.append("removed")
+                except (ValueError, AttributeError) as exc:
+                    outcomes.append(type(exc).__name__)
+            assert outcomes[0] == outcomes[1], (step, key, value, outcomes)
+        for mine, reference in zip(ours, theirs, strict=True):
+            for query in queries:
+                assert list(mine.prefix_search(query)) == list(reference.prefix_search(query)), (step, query)
+    assert botocore.hooks._PrefixTrie.__copy__ is sharing._copy_trie
+    assert len(ours) == 8
+
+
+def test_a_client_shares_the_session_s_handlers_until_either_registers_its_own():
+    session = make_session(None)
+    session.events.register("wa-scan-test.sqs.ListQueues", lambda **_: "session, before the client")
+    client = session.client("sqs", region_name="us-east-1")
+    client.meta.events.register("wa-scan-test.sqs.ListQueues", lambda **_: "client")
+    session.events.register("wa-scan-test.sqs.ListQueues", lambda **_: "session, after the client")
+
+    def answers(events) -> list[str]:
+        return [answer for _, answer in events.emit("wa-scan-test.sqs.ListQueues") if isinstance(answer, str)]
+
+    assert answers(client.meta.events) == ["session, before the client", "client"]
+    assert answers(session.events) == ["session, before the client", "session, after the client"]
+    later = session.client("sqs", region_name="us-east-1")
+    assert answers(later.meta.events) == ["session, before the client", "session, after the client"]
