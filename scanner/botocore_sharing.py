@@ -18,6 +18,7 @@ import botocore.client
 import botocore.hooks
 import botocore.loaders
 import botocore.model
+import botocore.regions
 import botocore.utils
 
 
@@ -162,6 +163,29 @@ if _alias_event_name is not None:
     botocore.hooks.EventAliaser._alias_event_name = _aliased_event_name
 if _accepts_kwargs is not None:
     botocore.hooks.accepts_kwargs = _takes_kwargs
+
+
+# Each client also parsed its service's endpoint rules (hundreds of rule objects for S3 or EC2) into an
+# ``EndpointProvider`` of its own: a tenth of a client's CPU. A provider holds nothing but the parsed
+# rules and a cache of resolved endpoints, so clients built from the same rules and partitions share one.
+_build_endpoint_provider = getattr(botocore.regions, "EndpointProvider", None)
+# id of the rules, id of the partitions, excluded parameters -> (rules, partitions, provider); the entry
+# keeps both documents alive, so their ids cannot name other documents while it exists.
+_ENDPOINT_PROVIDERS: dict[tuple[int, int, frozenset[str]], tuple[Any, Any, Any]] = {}
+
+
+def _endpoint_provider(ruleset_data: Any, partition_data: Any, excluded_params: Any = None) -> Any:
+    key = (id(ruleset_data), id(partition_data), frozenset(excluded_params or ()))
+    found = _ENDPOINT_PROVIDERS.get(key)
+    if found is None:
+        provider = _build_endpoint_provider(ruleset_data=ruleset_data, partition_data=partition_data,
+                                            excluded_params=excluded_params)
+        found = _ENDPOINT_PROVIDERS.setdefault(key, (ruleset_data, partition_data, provider))
+    return found[2]
+
+
+if _build_endpoint_provider is not None and hasattr(botocore.regions, "EndpointRulesetResolver"):
+    botocore.regions.EndpointProvider = _endpoint_provider
 
 
 # botocore copies the session's whole handler trie, about 400 nodes, for every client it builds (so that

@@ -288,3 +288,19 @@ def test_a_client_shares_the_session_s_handlers_until_either_registers_its_own()
     assert answers(session.events) == ["session, before the client", "session, after the client"]
     later = session.client("sqs", region_name="us-east-1")
     assert answers(later.meta.events) == ["session, before the client", "session, after the client"]
+
+
+def test_clients_of_the_same_endpoint_rules_share_one_provider_and_resolve_their_own_region():
+    session = make_session(None)
+    east, west = (session.client("s3", region_name=region) for region in ("us-east-1", "eu-west-1"))
+    other = make_session(None).client("s3", region_name="eu-west-1")
+    queues = session.client("sqs", region_name="eu-west-1")
+    providers = [c._ruleset_resolver._provider for c in (east, west, other, queues)]
+    assert providers[0] is providers[1] is providers[2]
+    assert providers[3] is not providers[0]
+    assert providers[0]._excluded_params and not providers[3]._excluded_params  # S3's own, as botocore builds it
+    with Stubber(west) as stub:
+        stub.add_response("list_buckets", {"Buckets": []})
+        west.list_buckets()
+    assert "eu-west-1" in west.meta.endpoint_url and "eu-west-1" not in east.meta.endpoint_url
+    assert queues.meta.endpoint_url == "https://sqs.eu-west-1.amazonaws.com"
