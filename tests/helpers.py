@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import functools
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import boto3
+from botocore.awsrequest import AWSResponse
 
 from scanner.model import Finding
 from scanner.registry import discover
@@ -20,6 +23,42 @@ def _built_in_checks() -> dict[str, Any]:
     return discover(plugins=False)
 
 
+# Every check test opens its target as a scan does: who we are (STS), then EC2's list of regions. moto
+# answered both, and built its whole EC2 backend for the second, in each of about 640 scans: a sixth of a
+# check test's CPU. Both answers depend only on the account moto emulates (its id and the caller's access
+# key), so the first scan of that account in a test process has moto answer them and later scans get a
+# copy of those answers while the target opens, through the same guarded clients (as the demo's fill-ins
+# are served). The checks' own reads, these two included, always reach moto; open_target's own tests do
+# not use this helper.
+_SETUP_READS = {("sts", "GetCallerIdentity"), ("ec2", "DescribeRegions")}
+_SETUP_ANSWERS: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _open(session: boto3.Session, regions: list[str], max_attempts: int) -> Target:
+    """``open_target`` on ``session``, its two setup reads answered as moto first answered them."""
+    opening = True
+    credentials = session.get_credentials()
+    account = (os.environ.get("MOTO_ACCOUNT_ID"), credentials.access_key if credentials else None)
+
+    def answer(model: Any, **_: Any) -> Any:
+        found = _SETUP_ANSWERS.get((*account, model.service_model.service_name, model.name)) if opening else None
+        return None if found is None else (AWSResponse("https://setup.invalid", 200, {}, None), copy.deepcopy(found))
+
+    def remember(model: Any, http_response: Any, parsed: dict[str, Any], **_: Any) -> None:
+        read = (model.service_model.service_name, model.name)
+        if opening and read in _SETUP_READS and http_response.status_code == 200:
+            _SETUP_ANSWERS.setdefault((*account, *read), copy.deepcopy(parsed))
+
+    def after_guard(s: boto3.Session) -> None:
+        s.events.register_last("before-call", answer, unique_id="tests-setup-answers")
+        s.events.register_last("after-call", remember, unique_id="tests-setup-remember")
+
+    try:
+        return open_target(session, regions, max_attempts=max_attempts, after_guard=after_guard)
+    finally:
+        opening = False
+
+
 def scan_checks(
     check_ids: Iterable[str],
     regions: Iterable[str] = ("us-east-1",),
@@ -30,7 +69,7 @@ def scan_checks(
 ) -> ScanResult:
     """Run ``check_ids`` against the current (mocked) account; ``prepare`` may stub clients first."""
     session = boto3.Session(region_name="us-east-1")
-    target = open_target(session, list(regions), max_attempts=max_attempts)
+    target = _open(session, list(regions), max_attempts)
     if prepare is not None:
         prepare(target)
     chosen = select_checks(_built_in_checks(), check_ids)
