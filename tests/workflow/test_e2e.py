@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ import yaml
 from moto import mock_aws
 from moto.iam.models import iam_backends
 
+import scanner.demo
 from mappings.suggest import add_suggestions
 from scanner.cli import main
 from scanner.history import open_history, record_scan
@@ -31,9 +33,11 @@ def _confirm_all(path) -> int:
     return count
 
 
-def test_demo_scan_history_review_file_and_show(tmp_path, capsys):
+def test_demo_scan_history_review_file_and_show(tmp_path, capsys, monkeypatch):
     db, out = tmp_path / "h.db", tmp_path / "demo"
-    # The card checks only: this test is about what happens after a scan, not about every check.
+    # The card checks over the core resources only: this test is about what happens after a scan, not
+    # about every check or resource.
+    monkeypatch.setattr(scanner.demo, "seed_modules", lambda: [importlib.import_module("scanner.demo.seed_core")])
     assert main(["demo", "--out", str(out), "--db", str(db), "-q", "--format", "json", "--checks", *CARD]) == 0
     with open_history(db) as h:
         scan_id = h.resolve("latest")
