@@ -21,7 +21,8 @@ needs_chromium = pytest.mark.skipif(
 # Tests share one browser context and one page per JavaScript setting: on the project's 2-core machine a
 # new context costs Chromium about 1 s of CPU, a new page about 1.1 s, and the first two loads of a new
 # page about 1 s more than later ones. A test gets the page on a blank document, with no cookie, route,
-# listener or media emulation left by an earlier test.
+# listener, media emulation or window size left by an earlier test.
+VIEWPORT = {"width": 1366, "height": 900}
 _CONTEXTS: dict[bool, Any] = {}
 _PAGES: dict[bool, Any] = {}
 
@@ -30,7 +31,7 @@ def _shared_context(browser: Any, javascript: bool) -> Any:
     """The browser's context for this JavaScript setting, with no cookie left by an earlier test."""
     context = _CONTEXTS.get(javascript)
     if context is None or context.browser is not browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, java_script_enabled=javascript)
+        context = browser.new_context(viewport=VIEWPORT, java_script_enabled=javascript)
         _CONTEXTS[javascript] = context
         _PAGES.pop(javascript, None)
     context.clear_cookies()
@@ -89,6 +90,7 @@ class Tab:
         self._leaving = True
         self.page.unroute_all(behavior="ignoreErrors")
         self.page.emulate_media(media="null")
+        self.page.set_viewport_size(VIEWPORT)
         self.page.goto("about:blank")
         for event, handler in self._listeners:
             self.page.remove_listener(event, handler)

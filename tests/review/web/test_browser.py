@@ -227,6 +227,30 @@ def test_enter_alone_confirms_nothing(tab: Tab, live: LiveServer) -> None:
     assert tab.problems() == []
 
 
+def test_the_confirm_button_stays_put_while_saves_report(tab: Tab, live: LiveServer) -> None:
+    # Clicking Confirm right after typing a note saves the note first (the note loses focus on the press):
+    # the save's answer must not move the button before the click ends, or the click is lost.
+    page = tab.page
+    page.goto(live.url)
+    page.goto(live.base + SEC2)
+    confirm = page.locator("#confirm")
+    where = confirm.bounding_box()
+    page.locator("#note").fill("agreed in the room")
+    page.locator("#note").blur()
+    page.locator("#save-status", has_text="Draft saved").wait_for()
+    assert confirm.bounding_box() == where
+    status = page.locator("#save-status")
+    assert status.get_attribute("title") == status.inner_text(), "the whole message, even where the line is cut"
+    # The longest messages name every choice still to pick; on a narrow window too.
+    for width in (1366, 900):
+        page.set_viewport_size({"width": width, "height": 900})
+        where = confirm.bounding_box()
+        page.evaluate("document.getElementById('save-status').textContent = 'Draft saved as Jane Doe, not "
+                      "confirmed. To confirm, pick: ' + 'a reason for a choice marked not applicable; '.repeat(6)")
+        assert confirm.bounding_box() == where, width
+    assert tab.problems() == []
+
+
 def test_undo_reopens_a_confirmed_question(tab: Tab, live: LiveServer) -> None:
     page = tab.page
     page.goto(live.url)

@@ -83,6 +83,7 @@
     function say(text, kind) {
       if (!statusEl) { return; }
       statusEl.textContent = text;
+      statusEl.title = text;  /* the line is cut at the bar's width: the whole message on hover */
       statusEl.className = "small" + (kind ? " " + kind : "");
     }
 
