@@ -215,15 +215,22 @@ def _owned_node(owned: dict[int, dict[str, Any]], node: dict[str, Any]) -> dict[
     return mine
 
 
-def _own_path(trie: Any, key: str, owned: dict[int, dict[str, Any]]) -> None:
-    """Make every existing node on ``key``'s path the trie's own."""
+def _own_path(trie: Any, key: str, owned: dict[int, dict[str, Any]], *, create: bool) -> dict[str, Any]:
+    """Make every node on ``key``'s path the trie's own, the missing ones made new if ``create``; the last
+    node reached."""
     node = trie._root = _owned_node(owned, trie._root)
     for part in key.split("."):
         child = node["children"].get(part)
         if child is None:
-            return
-        child = node["children"][part] = _owned_node(owned, child)
+            if not create:
+                return node
+            child = {"chunk": part, "values": None, "children": {}}
+            owned[id(child)] = child  # new: its own from the start
+        else:
+            child = _owned_node(owned, child)
+        node["children"][part] = child
         node = child
+    return node
 
 
 def _append_item(trie: Any, key: str, value: Any, section: int = _MIDDLE) -> None:
@@ -231,17 +238,7 @@ def _append_item(trie: Any, key: str, value: Any, section: int = _MIDDLE) -> Non
     if owned is None:  # never copied nor copied from: every node is its own
         _trie_append(trie, key, value, section)
         return
-    # botocore's walk, with each node on the path made the trie's own, and new nodes its own from the start
-    node = trie._root = _owned_node(owned, trie._root)
-    for part in key.split("."):
-        child = node["children"].get(part)
-        if child is None:
-            child = {"chunk": part, "values": None, "children": {}}
-            owned[id(child)] = child
-        else:
-            child = _owned_node(owned, child)
-        node["children"][part] = child
-        node = child
+    node = _own_path(trie, key, owned, create=True)
     if node["values"] is None:
         node["values"] = _NodeList([], [], [])
     node["values"][section].append(value)
@@ -250,7 +247,7 @@ def _append_item(trie: Any, key: str, value: Any, section: int = _MIDDLE) -> Non
 def _remove_item(trie: Any, key: str, value: Any) -> None:
     owned = trie.__dict__.get("_owned")
     if owned is not None:
-        _own_path(trie, key, owned)
+        _own_path(trie, key, owned, create=False)
     _trie_remove(trie, key, value)
 
 

@@ -87,18 +87,17 @@ def share_service_models() -> None:
     """
     import functools
 
+    import botocore.loaders
     import botocore.session
 
-    from scanner.session import botocore_session
+    from scanner.botocore_sharing import SHARED_LOADER
 
-    default = getattr(botocore.session, "create_loader", None)
-    if default is not None and not getattr(default, "shares_the_scanners_loader", False):
-        shared = botocore_session().get_component("data_loader")
+    default = botocore.loaders.create_loader
+    if getattr(botocore.session, "create_loader", None) is default:
 
         def create_loader(search_path_string: str | None = None) -> Any:
-            return shared if not search_path_string else default(search_path_string)
+            return SHARED_LOADER if not search_path_string else default(search_path_string)
 
-        create_loader.shares_the_scanners_loader = True  # type: ignore[attr-defined]
         botocore.session.create_loader = create_loader
     try:
         import moto.core.loaders
